@@ -1,0 +1,80 @@
+/**
+ * `npm run up`: brings up a real Kafka broker and a real database, idempotently, and
+ * prints what runs where. Docker compose when an engine answers; otherwise local
+ * processes (Kafka from Maven Central's jars, MariaDB from the system package).
+ */
+import { SetupError, checkDatabase, ensureDatabase, isKafkaReachable, type KitConfig } from '@donations/lib';
+import { dockerEngineAvailable, composeUp } from './docker.js';
+import { startLocalKafka, startLocalMariadb } from './local-services.js';
+import { ensureDotEnv, isLocalHost, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
+import { printStatus } from './status.js';
+
+type Mode = 'local' | 'docker' | 'external';
+
+function chooseMode(config: KitConfig): Mode {
+  const wanted = (process.env.KIT_INFRA ?? 'auto').toLowerCase();
+  if (wanted === 'local' || wanted === 'docker' || wanted === 'external') return wanted;
+  if (wanted !== 'auto') throw new SetupError(`KIT_INFRA: "${wanted}" is not a mode. Set it to auto, local, docker or external.`);
+  const kafkaLocal = isLocalHost(splitHostPort(config.kafka.brokers[0]!).host);
+  if (!kafkaLocal && !isLocalHost(config.database.host)) return 'external';
+  return dockerEngineAvailable() ? 'docker' : 'local';
+}
+
+async function databaseAnswers(config: KitConfig): Promise<boolean> {
+  try {
+    await checkDatabase(config.database, 3_000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function up(options: { quiet: boolean }): Promise<void> {
+  const { created } = ensureDotEnv();
+  if (created) console.log('wrote .env from .env.example with a generated local password');
+  const config = loadKitConfig();
+  const mode = chooseMode(config);
+  const log = (line: string) => options.quiet || console.log(line);
+
+  if (mode === 'docker') {
+    log('starting services with docker compose...');
+    await composeUp(config);
+    for (const service of ['kafka', config.database.target === 'singlestore' ? 'singlestore' : 'mariadb'] as const) {
+      recordStartedService(service, { mode: 'docker' });
+    }
+  }
+
+  if (await isKafkaReachable(config.kafka)) {
+    log(`kafka: already answering at ${config.kafka.brokers.join(',')}`);
+  } else if (mode === 'local' && isLocalHost(splitHostPort(config.kafka.brokers[0]!).host)) {
+    log('kafka: starting a local broker (KRaft, one node)...');
+    const pid = await startLocalKafka(config);
+    log(`kafka: started (pid ${pid})`);
+  } else {
+    throw new SetupError(`Kafka does not answer at ${config.kafka.brokers.join(',')}: start it, or fix KAFKA_BROKERS.`);
+  }
+
+  if (await databaseAnswers(config)) {
+    log(`database: already answering at ${config.database.host}:${config.database.port}`);
+  } else if (mode === 'local' && isLocalHost(config.database.host) && config.database.target === 'mariadb') {
+    const started = readStartedServices().mariadb;
+    if (started?.mode === 'local' && started.pid) {
+      // Our server runs but refuses the URL's credentials: .env changed since it was set up.
+      await checkDatabase(config.database, 3_000);
+    }
+    log('mariadb: starting the local server...');
+    const pid = await startLocalMariadb(config);
+    log(`mariadb: started (pid ${pid})`);
+  } else {
+    // Let the real connection error (refused, wrong password...) speak for itself.
+    await checkDatabase(config.database, 5_000);
+  }
+  await ensureDatabase(config.database);
+
+  if (!options.quiet) await printStatus(config);
+  else console.log(`services up: kafka ${config.kafka.brokers.join(',')}, ${config.database.target} ${config.database.host}:${config.database.port}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runScript(() => up({ quiet: process.argv.includes('--quiet') }));
+}

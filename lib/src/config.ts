@@ -1,0 +1,268 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConfigError } from './errors.js';
+
+export type DatabaseTarget = 'mariadb' | 'singlestore';
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaConfig {
+  /** host:port pairs the kit's clients connect to. */
+  brokers: string[];
+  /** The broker address as the database sees it (a SingleStore pipeline runs inside the database). */
+  pipelineBrokers: string[];
+  topic: string;
+  /** retention.ms for the topics the kit creates. */
+  retentionMs: number;
+  ssl: boolean;
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+}
+
+export interface DatabaseConfig {
+  target: DatabaseTarget;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** TLS to the database: required by Helios. `caFile` adds a CA to the system ones. */
+  tls: false | { caFile?: string; rejectUnauthorized: boolean };
+}
+
+export interface WorkshopConfig {
+  /** Rows the "pain" lesson grows the table to. */
+  rows: number;
+  /** The dashboard refresh budget the lessons measure against. */
+  refreshMs: number;
+}
+
+export interface KitConfig {
+  kafka: KafkaConfig;
+  database: DatabaseConfig;
+  workshop: WorkshopConfig;
+  /** Variables with a kit prefix that the kit does not know: probably typos. */
+  unknownVariables: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every variable the kit reads, with its meaning: the allowlist. */
+export const SETTINGS = {
+  KAFKA_BROKERS: 'comma-separated host:port list (default 127.0.0.1:9092)',
+  KAFKA_TOPIC: 'the donations topic (default donations)',
+  KAFKA_RETENTION_MS: 'retention.ms of the topics the kit creates (default 86400000, one day)',
+  KAFKA_SSL: 'true to connect to Kafka over TLS (managed Kafka)',
+  KAFKA_SASL_MECHANISM: 'plain, scram-sha-256 or scram-sha-512 (managed Kafka)',
+  KAFKA_SASL_USERNAME: 'SASL user name',
+  KAFKA_SASL_PASSWORD: 'SASL password',
+  PIPELINE_KAFKA_BROKERS: 'the brokers as the database reaches them (default KAFKA_BROKERS)',
+  DATABASE_URL: 'mysql://user:password@host:port/database or singlestore://...',
+  DATABASE_TARGET: 'mariadb or singlestore (default: from the URL scheme)',
+  DATABASE_TLS: 'off, on (verify the server certificate) or insecure (default off; on for Helios)',
+  DATABASE_TLS_CA: 'path to a CA certificate file for DATABASE_TLS=on',
+  WORKSHOP_ROWS: 'rows the pain lesson grows the table to (default 2000000)',
+  WORKSHOP_REFRESH_MS: 'dashboard refresh budget in ms (default 250)',
+  KIT_INFRA: 'auto, local, docker or external: how `npm run up` runs services (default auto)',
+} as const;
+
+export type Setting = keyof typeof SETTINGS;
+
+const KIT_PREFIXES = ['KAFKA_', 'DATABASE_', 'PIPELINE_', 'WORKSHOP_', 'KIT_'];
+/** Variables other tools own under the same prefixes (Kafka's own start scripts). */
+const FOREIGN_VARIABLES = new Set(['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_JVM_PERFORMANCE_OPTS', 'KAFKA_LOG4J_OPTS']);
+
+export const DEFAULT_DATABASE_NAME = 'donations';
+const DEFAULT_BROKERS = '127.0.0.1:9092';
+
+/**
+ * Reads the kit's settings from the environment, over the `.env` file of the nearest
+ * folder above the current one. Variables set in the environment win over `.env`.
+ */
+export function loadConfig(env: Env = withDotEnv(process.env)): KitConfig {
+  const brokers = parseBrokers('KAFKA_BROKERS', env.KAFKA_BROKERS ?? DEFAULT_BROKERS);
+  const kafka: KafkaConfig = {
+    brokers,
+    pipelineBrokers: env.PIPELINE_KAFKA_BROKERS
+      ? parseBrokers('PIPELINE_KAFKA_BROKERS', env.PIPELINE_KAFKA_BROKERS)
+      : brokers,
+    topic: parseTopic('KAFKA_TOPIC', env.KAFKA_TOPIC ?? 'donations'),
+    retentionMs: parseInteger('KAFKA_RETENTION_MS', env.KAFKA_RETENTION_MS, 86_400_000, 60_000),
+    ssl: parseBoolean('KAFKA_SSL', env.KAFKA_SSL, false),
+    sasl: parseSasl(env),
+  };
+  return {
+    kafka,
+    database: parseDatabase(env),
+    workshop: {
+      rows: parseInteger('WORKSHOP_ROWS', env.WORKSHOP_ROWS, 2_000_000, 1),
+      refreshMs: parseInteger('WORKSHOP_REFRESH_MS', env.WORKSHOP_REFRESH_MS, 250, 1),
+    },
+    unknownVariables: Object.keys(env)
+      .filter((name) => KIT_PREFIXES.some((prefix) => name.startsWith(prefix)))
+      .filter((name) => !(name in SETTINGS) && !FOREIGN_VARIABLES.has(name))
+      .sort(),
+  };
+}
+
+/** The process environment over the nearest `.env` (a folder above may hold it: notebooks run in notebooks/). */
+export function withDotEnv(env: Env, from = process.cwd()): Env {
+  const file = findUp('.env', from);
+  return file ? { ...parseDotEnv(readFileSync(file, 'utf8')), ...env } : env;
+}
+
+export function findUp(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** KEY=value lines; `#` comments; optional single or double quotes around the value. */
+export function parseDotEnv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2]!;
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2]!;
+    else value = value.replace(/\s+#.*$/, '');
+    values[match[1]!] = value;
+  }
+  return values;
+}
+
+function parseBrokers(variable: string, value: string): string[] {
+  const brokers = value.split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) {
+    throw new ConfigError(variable, 'is empty', 'Set it to host:port, for example 127.0.0.1:9092');
+  }
+  for (const broker of brokers) {
+    const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(broker);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError(variable, `"${broker}" is not host:port`, 'Write each broker as host:port, for example 127.0.0.1:9092');
+    }
+  }
+  return brokers;
+}
+
+export const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
+
+function parseTopic(variable: string, value: string): string {
+  if (!TOPIC_PATTERN.test(value)) {
+    throw new ConfigError(variable, `"${value.slice(0, 80)}" is not a valid topic name`, 'Use letters, digits, dots, dashes or underscores');
+  }
+  return value;
+}
+
+function parseInteger(variable: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const text = value.trim().replace(/_/g, '');
+  if (!/^\d+$/.test(text)) throw new ConfigError(variable, `"${value}" is not a whole number`, `Set it to a number >= ${min}`);
+  const number = Number(text);
+  if (!Number.isSafeInteger(number) || number < min) {
+    throw new ConfigError(variable, `${value} is out of range`, `Set it to a number >= ${min}`);
+  }
+  return number;
+}
+
+function parseBoolean(variable: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  const text = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  throw new ConfigError(variable, `"${value}" is not a boolean`, 'Set it to true or false');
+}
+
+function parseSasl(env: Env): KafkaConfig['sasl'] {
+  const mechanism = env.KAFKA_SASL_MECHANISM?.trim().toLowerCase();
+  if (!mechanism) return undefined;
+  if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+    throw new ConfigError('KAFKA_SASL_MECHANISM', `"${mechanism}" is not supported`, 'Use plain, scram-sha-256 or scram-sha-512');
+  }
+  const username = env.KAFKA_SASL_USERNAME;
+  const password = env.KAFKA_SASL_PASSWORD;
+  if (!username) throw new ConfigError('KAFKA_SASL_USERNAME', 'is missing while KAFKA_SASL_MECHANISM is set', 'Set it in .env');
+  if (!password) throw new ConfigError('KAFKA_SASL_PASSWORD', 'is missing while KAFKA_SASL_MECHANISM is set', 'Set it in .env');
+  return { mechanism, username, password };
+}
+
+function parseDatabase(env: Env): DatabaseConfig {
+  const raw = env.DATABASE_URL;
+  if (!raw) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is not set',
+      'Copy .env.example to .env (`npm run up` does it for you) or set DATABASE_URL=mysql://user:password@127.0.0.1:3306/donations',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL', 'Write it as mysql://user:password@host:3306/database');
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!['mysql', 'mariadb', 'singlestore', 'memsql'].includes(scheme)) {
+    throw new ConfigError('DATABASE_URL', `scheme "${scheme}://" is not supported`, 'Use mysql://, mariadb:// or singlestore://');
+  }
+  const target = parseTarget(env.DATABASE_TARGET, scheme);
+  if (!url.hostname) throw new ConfigError('DATABASE_URL', 'has no host', 'Write it as mysql://user:password@host:3306/database');
+  const port = url.port ? Number(url.port) : 3306;
+  const user = decodeURIComponent(url.username);
+  if (!user) throw new ConfigError('DATABASE_URL', 'has no user name', 'Write it as mysql://user:password@host:3306/database');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || DEFAULT_DATABASE_NAME;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) {
+    throw new ConfigError('DATABASE_URL', `database name "${database.slice(0, 80)}" is not a plain identifier`, 'Use letters, digits and underscores');
+  }
+  return {
+    target,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    user,
+    password: decodeURIComponent(url.password),
+    database,
+    tls: parseTls(env.DATABASE_TLS, env.DATABASE_TLS_CA, url),
+  };
+}
+
+function parseTarget(value: string | undefined, scheme: string): DatabaseTarget {
+  if (value && value.trim()) {
+    const target = value.trim().toLowerCase();
+    if (target === 'mariadb' || target === 'singlestore') return target;
+    throw new ConfigError('DATABASE_TARGET', `"${value}" is not a target`, 'Set it to mariadb or singlestore');
+  }
+  return scheme === 'singlestore' || scheme === 'memsql' ? 'singlestore' : 'mariadb';
+}
+
+function parseTls(value: string | undefined, caFile: string | undefined, url: URL): DatabaseConfig['tls'] {
+  const mode = (value ?? url.searchParams.get('ssl') ?? 'off').trim().toLowerCase();
+  if (['off', 'false', '0', ''].includes(mode)) return false;
+  if (['on', 'true', '1', 'required', 'verify'].includes(mode)) {
+    if (caFile && !existsSync(caFile)) {
+      throw new ConfigError('DATABASE_TLS_CA', `file ${caFile} does not exist`, 'Point it at the CA certificate (PEM) of your server');
+    }
+    return { caFile: caFile || undefined, rejectUnauthorized: true };
+  }
+  if (mode === 'insecure') return { rejectUnauthorized: false };
+  throw new ConfigError('DATABASE_TLS', `"${value}" is not a TLS mode`, 'Set it to off, on or insecure');
+}
+
+/** The configuration as a person may see it: passwords never appear. */
+export function describeConfig(config: KitConfig): Record<string, string> {
+  const { kafka, database, workshop } = config;
+  return {
+    target: database.target,
+    database: `${database.target === 'singlestore' ? 'singlestore' : 'mysql'}://${database.user}:***@${database.host}:${database.port}/${database.database}`,
+    'database TLS': database.tls ? (database.tls.rejectUnauthorized ? 'on (verified)' : 'on (not verified)') : 'off',
+    'kafka brokers': kafka.brokers.join(','),
+    'pipeline brokers': kafka.pipelineBrokers.join(','),
+    'kafka security': kafka.sasl ? `SASL ${kafka.sasl.mechanism} as ${kafka.sasl.username}${kafka.ssl ? ' over TLS' : ''}` : kafka.ssl ? 'TLS' : 'plaintext',
+    topic: kafka.topic,
+    'topic retention': `${kafka.retentionMs} ms`,
+    'workshop rows': String(workshop.rows),
+    'refresh budget': `${workshop.refreshMs} ms`,
+  };
+}

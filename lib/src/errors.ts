@@ -1,0 +1,111 @@
+/**
+ * Every failure the kit reports is a KitError: one line that names the problem and says
+ * what to do. `cause` keeps the original error for debugging; messages never carry secrets.
+ */
+export class KitError extends Error {
+  /** A retriable error may succeed if the same call is made again later. */
+  readonly retriable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** A setting is missing or malformed. The message names the variable. */
+export class ConfigError extends KitError {
+  constructor(
+    readonly variable: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`${variable}: ${problem}. ${fix}`);
+  }
+}
+
+/** A name that will be spliced into SQL or a Kafka request is not a plain identifier. */
+export class InvalidIdentifierError extends KitError {
+  constructor(
+    readonly kind: string,
+    readonly value: string,
+  ) {
+    super(
+      `Invalid ${kind} name ${JSON.stringify(value.slice(0, 80))}: use 1-64 letters, digits or underscores` +
+        (kind === 'topic' ? ', dots or dashes' : '') +
+        ', starting with a letter or underscore.',
+    );
+  }
+}
+
+/** The Kafka broker cannot be reached or refused a request. */
+export class KafkaUnavailableError extends KitError {
+  constructor(brokers: readonly string[], cause?: unknown) {
+    super(
+      `Cannot reach Kafka at ${brokers.join(',')}: start it with \`npm run up\`, or fix KAFKA_BROKERS.` +
+        describeCause(cause),
+      { cause, retriable: true },
+    );
+  }
+}
+
+/** The database server cannot be reached. */
+export class DatabaseUnavailableError extends KitError {
+  constructor(where: string, cause?: unknown) {
+    super(
+      `Cannot reach the database at ${where}: start it with \`npm run up\`, or fix DATABASE_URL.` +
+        describeCause(cause),
+      { cause, retriable: true },
+    );
+  }
+}
+
+/** The database refused the user name or password. */
+export class DatabaseAuthError extends KitError {
+  constructor(user: string, where: string, cause?: unknown) {
+    super(
+      `The database at ${where} refused user '${user}': check the user and password in DATABASE_URL (.env).`,
+      { cause },
+    );
+  }
+}
+
+/** A SQL statement failed; the message carries the server's code and a hint. */
+export class SqlError extends KitError {
+  constructor(
+    readonly code: string,
+    serverMessage: string,
+    hint: string,
+    cause?: unknown,
+  ) {
+    super(`${code}: ${serverMessage}${hint ? ` (${hint})` : ''}`, { cause });
+  }
+}
+
+/** Something the infra scripts need is missing (Java, Maven, a free port, root...). */
+export class SetupError extends KitError {}
+
+/** A pipeline operation failed (unknown pipeline, wrong state, not supported on a target). */
+export class PipelineError extends KitError {}
+
+/** The operation exists on SingleStore only; the message says what the kit runs instead. */
+export class NotSupportedOnTargetError extends KitError {}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error && cause.message) return ` (${redactSecrets(cause.message)})`;
+  return '';
+}
+
+/** Hides the password part of any URL and any `password=...` pair inside a text. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s]+@/gi, '$1***@')
+    .replace(/([A-Za-z_]*(?:password|passwd|pwd|secret))(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1$2***');
+}
+
+/** One line for a person, whatever was thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof KitError) return error.message;
+  if (error instanceof Error) return redactSecrets(`${error.name}: ${error.message}`);
+  return redactSecrets(String(error));
+}
