@@ -1,0 +1,217 @@
+/**
+ * The DDL of the lessons, per target, safe to re-run. The SingleStore text is always
+ * available (notebooks show it); on MariaDB the kit runs the nearest analog and says so.
+ */
+import type { DatabaseTarget } from './config.js';
+import { quoteIdentifier } from './db.js';
+
+export const DONATIONS_TABLE = 'donation_transactions';
+export const OPTIMIZED_TABLE = 'donation_transactions_optimized';
+export const CAMPAIGNS_TABLE = 'campaigns';
+export const MESSAGES_TABLE = 'messages';
+
+export type SchemaKind = 'naive' | 'optimized';
+
+/** The columns of the original, in order; transaction_id is BIGINT so that ids never collide. */
+const DONATION_COLUMNS = `    transaction_id BIGINT NOT NULL,
+    city VARCHAR(50) NOT NULL,
+    latitude DECIMAL(9, 6),
+    longitude DECIMAL(9, 6),
+    organization VARCHAR(50),
+    transaction_date DATETIME NOT NULL,
+    total_amount DECIMAL(10, 2) NOT NULL,
+    campaign_id INT NOT NULL,
+    is_campaign_active TINYINT(1) DEFAULT 0`;
+
+export const DONATION_COLUMN_NAMES = [
+  'transaction_id',
+  'city',
+  'latitude',
+  'longitude',
+  'organization',
+  'transaction_date',
+  'total_amount',
+  'campaign_id',
+  'is_campaign_active',
+] as const;
+
+export interface DdlStatement {
+  /** What the statement does, for a notebook's text. */
+  purpose: string;
+  sql: string;
+  /** True when the statement is the kit's MariaDB analog of a SingleStore feature. */
+  analog?: boolean;
+}
+
+/** The original's table: no SHARD KEY, no SORT KEY, only the primary key. */
+export function naiveTableDdl(target: DatabaseTarget, table = DONATIONS_TABLE): DdlStatement {
+  const name = quoteIdentifier(table, 'table');
+  return {
+    purpose: 'the naive table: only a primary key, no shard or sort key',
+    sql: `CREATE TABLE IF NOT EXISTS ${name} (
+${DONATION_COLUMNS},
+    PRIMARY KEY (transaction_id)
+)${target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : ''}`,
+  };
+}
+
+/**
+ * The original's recommendation: SHARD KEY (city, transaction_id), SORT KEY (city,
+ * transaction_date). Every unique key must contain the shard key, so the primary key
+ * becomes (transaction_id, city).
+ */
+export function optimizedTableDdl(target: DatabaseTarget, table = OPTIMIZED_TABLE): DdlStatement {
+  const name = quoteIdentifier(table, 'table');
+  if (target === 'singlestore') {
+    return {
+      purpose: 'the optimized table: SHARD KEY (city, transaction_id), SORT KEY (city, transaction_date)',
+      sql: `CREATE TABLE IF NOT EXISTS ${name} (
+${DONATION_COLUMNS},
+    PRIMARY KEY (transaction_id, city),
+    SHARD KEY (city, transaction_id),
+    SORT KEY (city, transaction_date)
+)`,
+    };
+  }
+  return {
+    purpose:
+      'MariaDB analog: PARTITION BY KEY (city, transaction_id) stands for the SHARD KEY; the clustered primary key ' +
+      '(city, transaction_date, transaction_id) stands for SORT KEY (city, transaction_date); covering indexes lead with ' +
+      'campaign_id so that a campaign\'s aggregates read only that campaign',
+    analog: true,
+    sql: `CREATE TABLE IF NOT EXISTS ${name} (
+${DONATION_COLUMNS},
+    PRIMARY KEY (city, transaction_date, transaction_id),
+    UNIQUE KEY uk_transaction_city (transaction_id, city),
+    KEY ix_campaign_city_org (campaign_id, city, organization, latitude, longitude, total_amount),
+    KEY ix_campaign_date (campaign_id, transaction_date, city, organization, total_amount)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+PARTITION BY KEY (city, transaction_id) PARTITIONS 4`,
+  };
+}
+
+export function donationTableDdl(target: DatabaseTarget, kind: SchemaKind, table?: string): DdlStatement {
+  return kind === 'naive' ? naiveTableDdl(target, table) : optimizedTableDdl(target, table);
+}
+
+/**
+ * One row per campaign: its cities and what the producer sent. Ending a campaign updates
+ * this one row, where the original rewrote is_campaign_active over the whole table.
+ */
+export function campaignsTableDdl(target: DatabaseTarget): DdlStatement {
+  return {
+    purpose: 'campaigns: one row each, with what the producer sent (for reconciliation)',
+    sql: `CREATE TABLE IF NOT EXISTS ${CAMPAIGNS_TABLE} (
+    campaign_id INT NOT NULL ${target === 'singlestore' ? 'AUTO_INCREMENT' : 'AUTO_INCREMENT'},
+    cities VARCHAR(255) NOT NULL,
+    seed BIGINT NOT NULL,
+    started_at DATETIME(3) NOT NULL,
+    ended_at DATETIME(3) NULL,
+    events_sent BIGINT NOT NULL DEFAULT 0,
+    amount_sent DECIMAL(18, 2) NOT NULL DEFAULT 0,
+    first_transaction_id BIGINT NOT NULL DEFAULT 0,
+    last_transaction_id BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id)
+)${target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : ''}`,
+  };
+}
+
+/** The quick start's table: one text column that takes each Kafka message whole. */
+export function messagesTableDdl(target: DatabaseTarget, table = MESSAGES_TABLE): DdlStatement {
+  return {
+    purpose: 'the quick start table: one text column, a message per row',
+    sql: `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table, 'table')} (id TEXT)${target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : ''}`,
+  };
+}
+
+export interface SuggestedIndex {
+  query: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The original's "possible index" per query, with campaign_id where it used
+ * is_campaign_active (the kit filters by campaign; see queries.ts). Query 4's index
+ * covers the coordinates it now groups by.
+ */
+export function suggestedIndexes(table = DONATIONS_TABLE): SuggestedIndex[] {
+  const t = quoteIdentifier(table, 'table');
+  return [
+    { query: 1, name: 'idx_campaign', sql: `CREATE INDEX idx_campaign ON ${t} (campaign_id)` },
+    { query: 2, name: 'idx_campaign_amount', sql: `CREATE INDEX idx_campaign_amount ON ${t} (campaign_id, total_amount)` },
+    { query: 3, name: 'idx_campaign_city_org', sql: `CREATE INDEX idx_campaign_city_org ON ${t} (campaign_id, city, organization, total_amount)` },
+    { query: 4, name: 'idx_campaign_city_geo', sql: `CREATE INDEX idx_campaign_city_geo ON ${t} (campaign_id, city, latitude, longitude, total_amount)` },
+    { query: 5, name: 'idx_campaign_org_total', sql: `CREATE INDEX idx_campaign_org_total ON ${t} (campaign_id, organization, total_amount)` },
+    { query: 6, name: 'idx_campaign_date_city', sql: `CREATE INDEX idx_campaign_date_city ON ${t} (campaign_id, transaction_date, city, total_amount)` },
+    { query: 7, name: 'idx_campaign_date_org', sql: `CREATE INDEX idx_campaign_date_org ON ${t} (campaign_id, transaction_date, organization, total_amount)` },
+  ];
+}
+
+/** The kit's pipeline bookkeeping on MariaDB, shaped like SingleStore's information_schema views. */
+export function localPipelineTablesDdl(): DdlStatement[] {
+  return [
+    {
+      purpose: 'like information_schema.PIPELINES',
+      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines (
+    pipeline_name VARCHAR(64) NOT NULL PRIMARY KEY,
+    topic VARCHAR(255) NOT NULL,
+    table_name VARCHAR(64) NOT NULL,
+    format VARCHAR(16) NOT NULL,
+    state VARCHAR(16) NOT NULL DEFAULT 'Stopped',
+    batch_interval_ms INT NOT NULL,
+    config_json TEXT NOT NULL,
+    heartbeat_at DATETIME(3) NULL,
+    created_at DATETIME(3) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    },
+    {
+      purpose: 'like information_schema.PIPELINES_CURSORS: the next offset per partition, written with the rows',
+      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines_cursors (
+    pipeline_name VARCHAR(64) NOT NULL,
+    source_partition_id INT NOT NULL,
+    cursor_offset BIGINT NOT NULL,
+    latest_offset BIGINT NOT NULL DEFAULT 0,
+    updated_at DATETIME(3) NOT NULL,
+    PRIMARY KEY (pipeline_name, source_partition_id)
+) ENGINE=InnoDB`,
+    },
+    {
+      purpose: 'like information_schema.PIPELINES_BATCHES_SUMMARY',
+      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines_batches (
+    pipeline_name VARCHAR(64) NOT NULL,
+    batch_id BIGINT NOT NULL AUTO_INCREMENT,
+    batch_state VARCHAR(16) NOT NULL,
+    source_partition_id INT NOT NULL,
+    earliest_offset BIGINT NOT NULL,
+    latest_offset BIGINT NOT NULL,
+    messages INT NOT NULL,
+    rows_inserted INT NOT NULL,
+    rows_skipped_duplicates INT NOT NULL,
+    rows_rejected INT NOT NULL,
+    bytes BIGINT NOT NULL,
+    started_at DATETIME(3) NOT NULL,
+    batch_time_ms INT NOT NULL,
+    PRIMARY KEY (batch_id),
+    KEY ix_pipeline (pipeline_name, batch_id)
+) ENGINE=InnoDB`,
+    },
+    {
+      purpose: 'like information_schema.PIPELINES_ERRORS: every rejected message, with its reason and offset',
+      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines_errors (
+    error_id BIGINT NOT NULL AUTO_INCREMENT,
+    pipeline_name VARCHAR(64) NOT NULL,
+    batch_id BIGINT NOT NULL,
+    source_partition_id INT NOT NULL,
+    message_offset BIGINT NOT NULL,
+    error_kind VARCHAR(32) NOT NULL,
+    error_message VARCHAR(1024) NOT NULL,
+    message_bytes INT NOT NULL,
+    message_head VARBINARY(1024) NULL,
+    created_at DATETIME(3) NOT NULL,
+    PRIMARY KEY (error_id),
+    KEY ix_pipeline (pipeline_name, error_id)
+) ENGINE=InnoDB`,
+    },
+  ];
+}

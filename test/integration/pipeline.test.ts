@@ -1,0 +1,142 @@
+// The kit's local pipeline on real Kafka and MariaDB: every donation accounted for.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LocalPipeline,
+  execute,
+  naiveTableDdl,
+  produceCampaign,
+  produceLine,
+  queryRows,
+  reconcileCampaign,
+  recordProduced,
+  startCampaign,
+  createProducer,
+  messagesTableDdl,
+  type PipelineSpec,
+} from '@donations/lib';
+import { scratch, type Scratch } from './helpers.js';
+
+let s: Scratch;
+beforeAll(async () => {
+  s = await scratch();
+});
+afterAll(async () => {
+  await s.cleanup();
+});
+
+async function donationsPipeline(name: string, table: string, topic: string, extra: Partial<PipelineSpec> = {}) {
+  await execute(s.pool, s.config.database, naiveTableDdl('mariadb', table).sql);
+  const pipeline = new LocalPipeline(s.config, { name, topic, table, format: 'donations-json', ...extra }, { pool: s.pool, kafka: s.kafka });
+  await pipeline.create();
+  return pipeline;
+}
+
+describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (MariaDB)', () => {
+  it('loads a 50k-event campaign exactly: counts and sums reconcile', async () => {
+    const topic = await s.topic(2);
+    const campaign = await startCampaign(s.pool, s.config.database, { seed: 11 });
+    const pipeline = await donationsPipeline('p50k', 'donations_50k', topic);
+    const sent = await produceCampaign(s.kafka, s.config.kafka, { topic, campaign, count: 50_000 });
+    expect(sent.acknowledged).toBe(50_000);
+    await recordProduced(s.pool, s.config.database, campaign.id, { acknowledged: sent.acknowledged, amount: sent.amountAcknowledged, lastTransactionId: sent.lastTransactionId! });
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp({ timeoutMs: 90_000 });
+    await pipeline.stop();
+    const result = await reconcileCampaign(s.pool, s.config.database, campaign.id, { table: 'donations_50k', pipeline: 'p50k' });
+    expect(result).toMatchObject({ sent: 50_000, held: 50_000, missing: 0, duplicated: 0, unexpected: 0, rejected: 0, exact: true });
+    expect(result.amountHeld).toBe(sent.amountAcknowledged);
+    const batches = await pipeline.batches(1000);
+    expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(50_000);
+    expect(new Set(batches.map((b) => b.partition))).toEqual(new Set([0, 1]));
+  });
+
+  it('skips and counts duplicates in the topic', async () => {
+    const topic = await s.topic();
+    const campaign = await startCampaign(s.pool, s.config.database, { seed: 12 });
+    const events = Array.from({ length: 100 }, () => campaign.next());
+    const producer = createProducer(s.kafka);
+    await producer.connect();
+    // Every event twice, and the first ten a third time.
+    const doubled = [...events, ...events, ...events.slice(0, 10)];
+    await producer.send({ topic, messages: doubled.map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) })) });
+    await producer.disconnect();
+    const pipeline = await donationsPipeline('pdup', 'donations_dup', topic);
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp();
+    await pipeline.stop();
+    const batches = await pipeline.batches();
+    expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(100);
+    expect(batches.reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0)).toBe(110);
+    const [row] = await queryRows<{ n: number; amount: number }>(s.pool, s.config.database, 'SELECT COUNT(*) AS n, SUM(total_amount) AS amount FROM donations_dup');
+    expect(row).toEqual({ n: 100, amount: events.reduce((sum, e) => sum + e.total_amount, 0) });
+  });
+
+  it('records malformed messages with reason, partition and offset while good rows load', async () => {
+    const topic = await s.topic();
+    const campaign = await startCampaign(s.pool, s.config.database, { seed: 13 });
+    const good = Array.from({ length: 6 }, () => campaign.next());
+    const lines = [
+      JSON.stringify(good[0]),
+      '{not json',
+      JSON.stringify(good[1]),
+      JSON.stringify({ ...good[2], transaction_id: undefined }),
+      JSON.stringify(good[3]),
+      JSON.stringify({ ...good[4], total_amount: -5 }),
+      JSON.stringify(good[5]),
+    ];
+    for (const line of lines) await produceLine(s.kafka, s.config.kafka, topic, line);
+    const pipeline = await donationsPipeline('pbad', 'donations_bad', topic);
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp();
+    await pipeline.stop();
+    const ids = await queryRows<{ transaction_id: number }>(s.pool, s.config.database, 'SELECT transaction_id FROM donations_bad ORDER BY transaction_id');
+    expect(ids.map((r) => r.transaction_id)).toEqual([good[0], good[1], good[3], good[5]].map((e) => e!.transaction_id));
+    const errors = (await pipeline.errors()).sort((a, b) => Number(a.offset) - Number(b.offset));
+    expect(errors.map((e) => [e.partition, e.offset, e.kind])).toEqual([
+      [0, '1', 'invalid-json'],
+      [0, '3', 'missing-field'],
+      [0, '5', 'out-of-range'],
+    ]);
+    expect(errors[1]!.reason).toBe('transaction_id is missing');
+  });
+
+  it('resumes from the stored offsets after a stop mid-stream and still reconciles exactly', async () => {
+    const topic = await s.topic();
+    const campaign = await startCampaign(s.pool, s.config.database, { seed: 14 });
+    const pipeline = await donationsPipeline('prestart', 'donations_restart', topic, { batchIntervalMs: 50 });
+    const producing = produceCampaign(s.kafka, s.config.kafka, { topic, campaign, count: 30_000, rate: 15_000, batchSize: 500 });
+    await pipeline.start();
+    await new Promise((r) => setTimeout(r, 700));
+    await pipeline.stop();
+    const midway = await pipeline.cursors();
+    expect(Number(midway[0]!.cursorOffset)).toBeGreaterThan(0);
+    expect(Number(midway[0]!.cursorOffset)).toBeLessThan(30_000);
+    // A fresh instance, like a new process: it must start from the database's cursor.
+    const again = new LocalPipeline(s.config, pipeline.spec, { pool: s.pool, kafka: s.kafka });
+    await again.start();
+    const sent = await producing;
+    await recordProduced(s.pool, s.config.database, campaign.id, { acknowledged: sent.acknowledged, amount: sent.amountAcknowledged, lastTransactionId: sent.lastTransactionId! });
+    await again.waitUntilCaughtUp({ timeoutMs: 60_000 });
+    await again.stop();
+    const result = await reconcileCampaign(s.pool, s.config.database, campaign.id, { table: 'donations_restart' });
+    expect(result).toMatchObject({ sent: 30_000, held: 30_000, missing: 0, duplicated: 0, exact: true });
+    const skipped = (await again.batches(1000)).reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0);
+    expect(skipped).toBe(0);
+  });
+
+  it('TEST shows what messages would become and inserts nothing; FOREGROUND LIMIT 1 BATCHES loads one batch', async () => {
+    const topic = await s.topic();
+    await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_q').sql);
+    const pipeline = new LocalPipeline(s.config, { name: 'pmsg', topic, table: 'messages_q', format: 'lines' }, { pool: s.pool, kafka: s.kafka });
+    await pipeline.create();
+    await produceLine(s.kafka, s.config.kafka, topic, 'msg0');
+    await produceLine(s.kafka, s.config.kafka, topic, 'msg1');
+    expect((await pipeline.test(1)).map((r) => r.row)).toEqual([{ id: 'msg0' }]);
+    expect(await queryRows(s.pool, s.config.database, 'SELECT * FROM messages_q')).toEqual([]);
+    const batches = await pipeline.runForeground(1);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.rows).toBe(2);
+    expect(await queryRows(s.pool, s.config.database, 'SELECT id FROM messages_q ORDER BY id')).toEqual([{ id: 'msg0' }, { id: 'msg1' }]);
+    expect((await pipeline.status())?.state).toBe('Stopped');
+  });
+});
