@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     // Timestamps in tests are UTC, like the kit's data.
     env: { TZ: 'UTC' },
+    // Two cores: one test file at a time keeps broker and database timings sane.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -19,8 +21,6 @@ export default defineConfig({
           env: { TZ: 'UTC' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Two cores: one integration file at a time keeps broker and database timings sane.
-          fileParallelism: false,
         },
       },
     ],

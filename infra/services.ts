@@ -143,6 +143,8 @@ export async function runScript(main: () => Promise<void>): Promise<void> {
     if (process.env.KIT_DEBUG) console.error(error);
     process.exitCode = 1;
   }
+  // Client libraries keep timers and sockets open; a script ends when its work does.
+  process.exit();
 }
 
 export function removeDir(path: string): void {

@@ -11,3 +11,4 @@ export * from './transform.js';
 export * from './pipeline.js';
 export * from './queries.js';
 export * from './reconcile.js';
+export * from './workshop.js';

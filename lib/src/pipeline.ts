@@ -91,7 +91,7 @@ function withDefaults(spec: PipelineSpec): Required<PipelineSpec> {
   quoteIdentifier(spec.name, 'pipeline');
   quoteIdentifier(spec.table, 'table');
   assertTopicName(spec.topic);
-  return { batchIntervalMs: 100, ...spec };
+  return { ...spec, batchIntervalMs: spec.batchIntervalMs ?? 100 };
 }
 
 // ------------------------------------------------------------------ SingleStore SQL text
