@@ -23,6 +23,15 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'notebooks',
+          include: ['test/notebooks/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          testTimeout: 1_800_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -100,14 +100,18 @@ export function tail(file: string, lines = 15): string {
 }
 
 /**
- * Makes sure `.env` exists: a fresh clone gets a copy of .env.example whose local
- * password placeholder is replaced by a random one, so no password is ever committed.
+ * Makes sure `.env` exists: a fresh clone gets a copy of .env.example whose password
+ * placeholders (the database's, Grafana's reader's) are replaced by random ones, each its
+ * own, so no password is ever committed.
  */
 export function ensureDotEnv(): { created: boolean } {
   const target = join(ROOT, '.env');
   if (existsSync(target)) return { created: false };
   const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
-  writeFileSync(target, example.replaceAll('change-me-local-password', randomBytes(12).toString('hex')), { mode: 0o600 });
+  const filled = example
+    .replaceAll('change-me-local-password', randomBytes(12).toString('hex'))
+    .replaceAll('change-me-grafana-password', randomBytes(12).toString('hex'));
+  writeFileSync(target, filled, { mode: 0o600 });
   return { created: true };
 }
 

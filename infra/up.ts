@@ -3,7 +3,7 @@
  * prints what runs where. Docker compose when an engine answers; otherwise local
  * processes (Kafka from Maven Central's jars, MariaDB from the system package).
  */
-import { SetupError, checkDatabase, ensureDatabase, isKafkaReachable, type KitConfig } from '@donations/lib';
+import { SetupError, checkDatabase, createPool, ensureDatabase, ensureReadOnlyUser, isKafkaReachable, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
@@ -70,6 +70,15 @@ export async function up(options: { quiet: boolean }): Promise<void> {
     await checkDatabase(config.database, 5_000);
   }
   await ensureDatabase(config.database);
+  if (config.grafana.readerPassword) {
+    // The user Grafana's provisioned datasource logs in as: SELECT only.
+    const pool = createPool(config.database, { connectionLimit: 1 });
+    try {
+      await ensureReadOnlyUser(pool, config.database, GRAFANA_READER_USER, config.grafana.readerPassword);
+    } finally {
+      await pool.end();
+    }
+  }
 
   if (!options.quiet) await printStatus(config);
   else console.log(`services up: kafka ${config.kafka.brokers.join(',')}, ${config.database.target} ${config.database.host}:${config.database.port}`);

@@ -72,6 +72,12 @@ describe('loadConfig', () => {
     expect(config.unknownVariables).toEqual(['KAFKA_BROKER', 'WORKSHOP_ROW']);
   });
 
+  it("reads the Grafana reader's password, which only Grafana's setup needs", () => {
+    expect(loadConfig(base).grafana).toEqual({ readerPassword: undefined });
+    expect(loadConfig({ ...base, GRAFANA_DB_PASSWORD: '' }).grafana).toEqual({ readerPassword: undefined });
+    expect(loadConfig({ ...base, GRAFANA_DB_PASSWORD: 'r3ader' }).grafana).toEqual({ readerPassword: 'r3ader' });
+  });
+
   it('accepts numbers written with underscores', () => {
     expect(loadConfig({ ...base, WORKSHOP_ROWS: '10_000_000' }).workshop.rows).toBe(10_000_000);
   });

@@ -35,10 +35,16 @@ export interface WorkshopConfig {
   refreshMs: number;
 }
 
+export interface GrafanaConfig {
+  /** The password of the read-only database user Grafana logs in as; unset where Grafana does not run. */
+  readerPassword?: string;
+}
+
 export interface KitConfig {
   kafka: KafkaConfig;
   database: DatabaseConfig;
   workshop: WorkshopConfig;
+  grafana: GrafanaConfig;
   /** Variables with a kit prefix that the kit does not know: probably typos. */
   unknownVariables: string[];
 }
@@ -62,6 +68,9 @@ export const SETTINGS = {
   WORKSHOP_ROWS: 'rows the pain lesson grows the table to (default 2000000)',
   WORKSHOP_REFRESH_MS: 'dashboard refresh budget in ms (default 250)',
   KIT_INFRA: 'auto, local, docker or external: how `npm run up` runs services (default auto)',
+  KIT_FIGURES_DIR: 'where notebooks write the figures the main job summarises (default out/figures)',
+  KIT_DEBUG: 'set to 1 for full error traces from the scripts',
+  GRAFANA_DB_PASSWORD: 'password of grafana_reader, the read-only database user of Grafana (`npm run up` writes a random one)',
 } as const;
 
 export type Setting = keyof typeof SETTINGS;
@@ -96,6 +105,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): KitConfig {
       rows: parseInteger('WORKSHOP_ROWS', env.WORKSHOP_ROWS, 2_000_000, 1),
       refreshMs: parseInteger('WORKSHOP_REFRESH_MS', env.WORKSHOP_REFRESH_MS, 250, 1),
     },
+    grafana: { readerPassword: env.GRAFANA_DB_PASSWORD || undefined },
     unknownVariables: Object.keys(env)
       .filter((name) => KIT_PREFIXES.some((prefix) => name.startsWith(prefix)))
       .filter((name) => !(name in SETTINGS) && !FOREIGN_VARIABLES.has(name))

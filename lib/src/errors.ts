@@ -91,6 +91,9 @@ export class PipelineError extends KitError {}
 /** The operation exists on SingleStore only; the message says what the kit runs instead. */
 export class NotSupportedOnTargetError extends KitError {}
 
+/** The Grafana side: a query that cannot become a panel's SQL, a macro, the read-only user, a stale dashboard. */
+export class GrafanaError extends KitError {}
+
 function describeCause(cause: unknown): string {
   if (cause instanceof Error && cause.message) return ` (${redactSecrets(cause.message)})`;
   return '';

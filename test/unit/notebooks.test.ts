@@ -1,0 +1,48 @@
+// Committed notebooks carry no outputs, run on the tslab kernel, and follow the lesson shape.
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const dir = new URL('../../notebooks/', import.meta.url);
+const names = readdirSync(dir).filter((n) => n.endsWith('.ipynb')).sort();
+
+interface Notebook {
+  cells: { cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }[];
+  metadata: { kernelspec?: { name: string } };
+}
+const load = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as Notebook;
+const text = (source: string | string[]) => (Array.isArray(source) ? source.join('') : source);
+
+describe('committed notebooks', () => {
+  it('are numbered NN-kebab-topic, 00 to 08', () => {
+    expect(names.map((n) => n.slice(0, 2))).toEqual(['00', '01', '02', '03', '04', '05', '06', '07', '08']);
+    for (const name of names) expect(name).toMatch(/^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$/);
+  });
+
+  it.each(names)('%s has no outputs and runs on the tslab kernel', (name) => {
+    const notebook = load(name);
+    expect(notebook.metadata.kernelspec?.name).toBe('tslab');
+    for (const cell of notebook.cells.filter((c) => c.cell_type === 'code')) {
+      expect(cell.outputs).toEqual([]);
+      expect(cell.execution_count ?? null).toBeNull();
+    }
+  });
+
+  it.each(names)('%s opens with its goal, time and prerequisites and ends with a recap and exercises', (name) => {
+    const cells = load(name).cells;
+    const first = text(cells[0]!.source);
+    expect(first).toMatch(/^# \d\d · /);
+    expect(first).toContain('**Goal:**');
+    expect(first).toContain('**Time:**');
+    expect(first).toContain('**Prerequisites:**');
+    const last = text(cells[cells.length - 1]!.source);
+    expect(last).toContain('## Recap');
+    expect(last).toMatch(/## Exercises\n\n1\. .+\n2\. /);
+  });
+
+  it.each(names)('%s imports shared code from the lib package, never by a relative path', (name) => {
+    for (const cell of load(name).cells.filter((c) => c.cell_type === 'code')) {
+      expect(text(cell.source)).not.toMatch(/from '\.\.?\//);
+      expect(text(cell.source)).not.toMatch(/password\s*[:=]\s*['"]/i);
+    }
+  });
+});
