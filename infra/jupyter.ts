@@ -7,9 +7,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from '@donations/lib';
 import { ensureDebianPackages } from './local-services.js';
-import { ROOT, STATE_DIR, ensureDir } from './services.js';
+import { KIT_DIR, ROOT, ensureDir } from './services.js';
 
-export const JUPYTER_DIR = join(STATE_DIR, 'jupyter');
+export const JUPYTER_DIR = join(KIT_DIR, 'jupyter');
 export const NOTEBOOKS_DIR = join(ROOT, 'notebooks');
 const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
 

@@ -12,6 +12,7 @@ import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
 import {
   ROOT,
+  KIT_DIR,
   STATE_DIR,
   ensureDir,
   isPortOpen,
@@ -26,7 +27,8 @@ $.verbose = false;
 $.quiet = true;
 
 const KAFKA_DIR = join(STATE_DIR, 'kafka');
-const KAFKA_LIBS = join(KAFKA_DIR, 'libs');
+// The jars are shared by every set of services; only data and logs are per set.
+const KAFKA_LIBS = join(KIT_DIR, 'kafka', 'libs');
 const KAFKA_LOG = join(KAFKA_DIR, 'kafka.log');
 const KAFKA_POM = join(ROOT, 'infra/kafka/pom.xml');
 

@@ -11,7 +11,12 @@ import { SetupError, describeError, loadConfig, type KitConfig } from '@donation
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Git-ignored: jars, data folders, logs and pid files of the services the kit starts. */
-export const STATE_DIR = join(ROOT, '.kit');
+export const KIT_DIR = join(ROOT, '.kit');
+/**
+ * Data, logs and pid files of one set of services. KIT_STATE_DIR gives a second set its
+ * own (the fault suite runs services it may kill, beside the learner's).
+ */
+export const STATE_DIR = process.env.KIT_STATE_DIR ? resolve(ROOT, process.env.KIT_STATE_DIR) : KIT_DIR;
 export const RUN_DIR = join(STATE_DIR, 'run');
 
 export type ServiceName = 'kafka' | 'mariadb' | 'grafana' | 'singlestore';

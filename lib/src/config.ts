@@ -70,6 +70,7 @@ export const SETTINGS = {
   KIT_INFRA: 'auto, local, docker or external: how `npm run up` runs services (default auto)',
   KIT_FIGURES_DIR: 'where notebooks write the figures the main job summarises (default out/figures)',
   KIT_DEBUG: 'set to 1 for full error traces from the scripts',
+  KIT_STATE_DIR: 'folder for the data, logs and pid files of the services `npm run up` starts (default .kit)',
   GRAFANA_DB_PASSWORD: 'password of grafana_reader, the read-only database user of Grafana (`npm run up` writes a random one)',
 } as const;
 
