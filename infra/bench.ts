@@ -8,7 +8,7 @@
  *   4. queries at scale: naive vs optimized, p50/p95 per query and a full dashboard refresh
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,7 +22,8 @@ import { flags, numberFlag, progressLine, endProgress } from './cli.js';
 import { ROOT, loadKitConfig, runScript } from './services.js';
 import { up } from './up.js';
 
-const USAGE = `usage: npm run bench -- [--events 500k] [--scales 0.1m,1m,3m,10m] [--campaign-rows 200k] [--only producer,ingest,freshness,queries]`;
+const USAGE = `usage: npm run bench -- [--events 500k] [--scales 0.1m,1m,3m,10m] [--campaign-rows 200k] [--only producer,ingest,freshness,queries] [--report-only]
+  --report-only  rebuild results.md and scale.svg from out/bench/results.json without measuring`;
 const OUT = join(ROOT, 'out', 'bench');
 const FIXED_TIME = new Date('2026-01-15T12:00:00Z');
 const BENCH_CAMPAIGN = 900_001;
@@ -317,8 +318,14 @@ async function scaleChart(results: Results): Promise<void> {
 }
 
 await runScript(async () => {
-  const args = flags({ events: { type: 'string' }, scales: { type: 'string' }, 'campaign-rows': { type: 'string' }, only: { type: 'string' } }, USAGE);
+  const args = flags({ events: { type: 'string' }, scales: { type: 'string' }, 'campaign-rows': { type: 'string' }, only: { type: 'string' }, 'report-only': { type: 'boolean' } }, USAGE);
   if (args.help) return console.log(USAGE);
+  if (args['report-only']) {
+    const saved = JSON.parse(readFileSync(join(OUT, 'results.json'), 'utf8')) as Results;
+    writeFileSync(join(OUT, 'results.md'), markdown(saved));
+    await scaleChart(saved);
+    return console.log(`rebuilt ${OUT}/results.md and scale.svg`);
+  }
   await up({ quiet: true });
   const base = loadKitConfig();
   const config: KitConfig = { ...base, database: { ...base.database, database: 'kit_bench' } };

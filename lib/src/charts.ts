@@ -57,7 +57,7 @@ export function lineChart(data: SeriesPoint[], options: { title: string; xTitle:
       encoding: {
         x: { field: 'x', type: 'quantitative', title: options.xTitle },
         y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log' } : {} },
-        color: { field: 'series', type: 'nominal', title: null },
+        color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom', columns: 2 } },
       },
     },
   ];
