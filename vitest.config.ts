@@ -32,6 +32,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // Kills and restarts services of its own (ports 19092 and 13306), never the learner's.
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          globalSetup: ['test/faults/global-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

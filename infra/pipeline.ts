@@ -2,7 +2,7 @@
  * `npm run pipeline`: the donations pipeline. Creates what is missing, then runs it until
  * Ctrl-C (on SingleStore: starts it in the database and follows it), printing progress.
  */
-import { createKafka, createPool, setUpDonations, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
+import { KitError, createKafka, createPool, setUpDonations, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
 import { endProgress, flags, numberFlag, progressLine, stopOnCtrlC } from './cli.js';
 import { loadKitConfig, runScript } from './services.js';
 
@@ -27,7 +27,7 @@ await runScript(async () => {
   );
   if (args.help) return console.log(USAGE);
   const schema = (args.schema as string | undefined) ?? 'naive';
-  if (schema !== 'naive' && schema !== 'optimized') throw new Error(`--schema: "${schema}" is neither naive nor optimized`);
+  if (schema !== 'naive' && schema !== 'optimized') throw new KitError(`--schema: "${schema}" is neither naive nor optimized`);
   const config = loadKitConfig();
   const kafka = createKafka(config.kafka);
   const pool = createPool(config.database);

@@ -6,7 +6,7 @@
 import { SetupError, checkDatabase, createPool, ensureDatabase, ensureReadOnlyUser, isKafkaReachable, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
-import { ensureDotEnv, isLocalHost, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
+import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
 import { printStatus } from './status.js';
 
 type Mode = 'local' | 'docker' | 'external';
@@ -58,7 +58,7 @@ export async function up(options: { quiet: boolean }): Promise<void> {
     log(`database: already answering at ${config.database.host}:${config.database.port}`);
   } else if (mode === 'local' && isLocalHost(config.database.host) && config.database.target === 'mariadb') {
     const started = readStartedServices().mariadb;
-    if (started?.mode === 'local' && started.pid) {
+    if (started?.mode === 'local' && isProcessAlive(started.pid)) {
       // Our server runs but refuses the URL's credentials: .env changed since it was set up.
       await checkDatabase(config.database, 3_000);
     }

@@ -12,6 +12,13 @@ describe('errors', () => {
     expect(error.message).toBe('Cannot reach Kafka at 127.0.0.1:9092: start it with `npm run up`, or fix KAFKA_BROKERS. (ECONNREFUSED 127.0.0.1:9092)');
   });
 
+  it('tell a refused SASL login from an unreachable broker, and do not retry it', () => {
+    const cause = Object.assign(new Error('SASL PLAIN authentication failed: Authentication failed'), { name: 'KafkaJSSASLAuthenticationError' });
+    const error = new KafkaUnavailableError(['broker.example:9096'], cause);
+    expect(error.message).toMatch(/^Kafka at broker\.example:9096 refused the SASL login: check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD/);
+    expect(error.retriable).toBe(false);
+  });
+
   it('name the variable of a configuration problem', () => {
     const error = new ConfigError('KAFKA_BROKERS', 'is empty', 'Set it to host:port');
     expect(error.variable).toBe('KAFKA_BROKERS');

@@ -38,15 +38,21 @@ export class InvalidIdentifierError extends KitError {
   }
 }
 
-/** The Kafka broker cannot be reached or refused a request. */
+/** The Kafka broker cannot be reached, refused the login, or refused a request. */
 export class KafkaUnavailableError extends KitError {
   constructor(brokers: readonly string[], cause?: unknown) {
+    const refusedLogin = isSaslFailure(cause);
     super(
-      `Cannot reach Kafka at ${brokers.join(',')}: start it with \`npm run up\`, or fix KAFKA_BROKERS.` +
-        describeCause(cause),
-      { cause, retriable: true },
+      (refusedLogin
+        ? `Kafka at ${brokers.join(',')} refused the SASL login: check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SSL, or unset KAFKA_SASL_MECHANISM for a broker without SASL.`
+        : `Cannot reach Kafka at ${brokers.join(',')}: start it with \`npm run up\`, or fix KAFKA_BROKERS.`) + describeCause(cause),
+      { cause, retriable: !refusedLogin },
     );
   }
+}
+
+function isSaslFailure(cause: unknown): boolean {
+  return cause instanceof Error && (/SASL/i.test(cause.name) || /SASL/i.test(cause.message));
 }
 
 /** The database server cannot be reached. */

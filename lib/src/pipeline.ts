@@ -5,6 +5,7 @@
  *   (batches, exactly once, duplicates skipped and counted, bad messages recorded).
  */
 import { Readable } from 'node:stream';
+import type { PoolConnection } from 'mysql2/promise';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { DatabaseTarget, KafkaConfig, KitConfig } from './config.js';
 import { asDatabaseError, createPool, execute, quoteIdentifier, queryRows, type Pool } from './db.js';
@@ -294,8 +295,6 @@ async function pollCursors(
 
 // ------------------------------------------------------------------ the kit's local pipeline
 
-const HEARTBEAT_STALE_MS = 10_000;
-
 interface LoadedBatch {
   summary: BatchSummary;
 }
@@ -316,6 +315,8 @@ export class LocalPipeline implements Pipeline {
   private readonly ownsPool: boolean;
   private readonly kafka: Kafka;
   private consumer: Consumer | undefined;
+  /** Holds the pipeline's named lock: one process runs a pipeline; the lock dies with it. */
+  private lockConnection: PoolConnection | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private listeners = new Set<(batch: BatchSummary) => void>();
@@ -365,18 +366,17 @@ export class LocalPipeline implements Pipeline {
   }
 
   async status(): Promise<PipelineStatus | undefined> {
-    const rows = await this.query<{ state: string; topic: string; table_name: string; stale: number }>(
-      `SELECT state, topic, table_name, (heartbeat_at IS NULL OR heartbeat_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND) AS stale
-       FROM kit_pipelines WHERE pipeline_name = ?`,
-      [HEARTBEAT_STALE_MS / 1000, this.spec.name],
+    const rows = await this.query<{ state: string; topic: string; table_name: string; orphaned: number }>(
+      `SELECT state, topic, table_name, IS_USED_LOCK(?) IS NULL AS orphaned FROM kit_pipelines WHERE pipeline_name = ?`,
+      [this.lockName(), this.spec.name],
     ).catch((error: KitError) => {
       if (error.message.startsWith('ER_NO_SUCH_TABLE')) return [];
       throw error;
     });
     const row = rows[0];
     if (!row) return undefined;
-    // A pipeline whose process died keeps 'Running' in the table: its heartbeat tells.
-    const state = row.state === 'Running' && row.stale && !this.running ? 'Stopped (its process is gone)' : row.state;
+    // A pipeline whose process died keeps 'Running' in the table; its lock died with it.
+    const state = row.state === 'Running' && Number(row.orphaned) === 1 && !this.running ? 'Stopped (its process is gone)' : row.state;
     return { name: this.spec.name, state, topic: row.topic, table: row.table_name };
   }
 
@@ -472,9 +472,15 @@ export class LocalPipeline implements Pipeline {
     if (this.running) return;
     const status = await this.status();
     if (!status) throw new PipelineError(`pipeline ${this.spec.name} does not exist: create it first`);
+    await this.acquireLock();
     await this.setState('Running');
     this.running = this.consume();
-    await this.running;
+    try {
+      await this.running;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   async runForeground(batches: number, options: { timeoutMs?: number } = {}): Promise<BatchSummary[]> {
@@ -498,9 +504,48 @@ export class LocalPipeline implements Pipeline {
     return loaded.slice(0, batches);
   }
 
+  /**
+   * GET_LOCK belongs to a connection: a process killed with -9 loses it at once, so a
+   * restarted pipeline never waits for a crashed one.
+   */
+  private async acquireLock(): Promise<void> {
+    const connection = await this.pool.getConnection().catch((error: unknown) => {
+      throw asDatabaseError(error, this.config.database);
+    });
+    const [rows] = await connection.query<import('mysql2').RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS acquired', [this.lockName()]);
+    if (Number(rows[0]?.acquired) !== 1) {
+      connection.release();
+      throw new PipelineError(`pipeline ${this.spec.name} is already running in another process: stop that one first (npm run pipeline -- --status shows it)`);
+    }
+    // After a database restart the heartbeat takes the lock again (see consume()).
+    connection.on('error', () => {
+      if (this.lockConnection === connection) this.lockConnection = undefined;
+      connection.destroy();
+    });
+    this.lockConnection = connection;
+  }
+
+  private lockName(): string {
+    return `kit_pipeline.${this.config.database.database}.${this.spec.name}`.slice(0, 64);
+  }
+
+  private async releaseLock(): Promise<void> {
+    const connection = this.lockConnection;
+    this.lockConnection = undefined;
+    if (!connection) return;
+    try {
+      await connection.query('SELECT RELEASE_LOCK(?)', [this.lockName()]);
+      connection.release();
+    } catch {
+      connection.destroy();
+    }
+  }
+
   private async consume(): Promise<void> {
     const consumer = this.kafka.consumer({
-      groupId: `kit-pipeline-${this.config.database.database}-${this.spec.name}`,
+      // A group of its own per run: offsets live in the database, and a fresh group does not
+      // wait out the session of a consumer whose process was killed.
+      groupId: `kit-pipeline-${this.config.database.database}-${this.spec.name}-${process.pid}-${Date.now().toString(36)}`,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.spec.batchIntervalMs,
       minBytes: 1,
@@ -532,6 +577,7 @@ export class LocalPipeline implements Pipeline {
     });
     for (const [partition, offset] of starts) consumer.seek({ topic: this.spec.topic, partition, offset });
     this.heartbeat = setInterval(() => {
+      if (!this.lockConnection) void this.acquireLock().catch((error: unknown) => (this.lastError = error instanceof KitError ? error : asDatabaseError(error, this.config.database)));
       void execute(this.pool, this.config.database, 'UPDATE kit_pipelines SET heartbeat_at = UTC_TIMESTAMP(3) WHERE pipeline_name = ?', [this.spec.name]).catch(() => undefined);
     }, 2_000);
     this.heartbeat.unref();
@@ -632,7 +678,7 @@ export class LocalPipeline implements Pipeline {
   }
 
   /** Writes rows, skipping duplicate keys (SKIP DUPLICATE KEY ERRORS); returns how many were inserted. */
-  private async writeRows(connection: import('mysql2/promise').PoolConnection, rows: Row[]): Promise<number> {
+  protected async writeRows(connection: PoolConnection, rows: Row[]): Promise<number> {
     const table = quoteIdentifier(this.spec.table, 'table');
     const columns = this.spec.format === 'donations-json' ? DONATION_COLUMN_NAMES.join(', ') : 'id';
     if (this.loadMethod === 'load-data') {
@@ -658,6 +704,7 @@ export class LocalPipeline implements Pipeline {
     this.running = undefined;
     if (consumer) await consumer.disconnect().catch(() => undefined);
     await this.setState('Stopped').catch(() => undefined);
+    await this.releaseLock();
   }
 
   private async setState(state: 'Running' | 'Stopped'): Promise<void> {

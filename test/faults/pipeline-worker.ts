@@ -1,0 +1,61 @@
+/**
+ * The kit's local pipeline in a process of its own, for the fault suite to kill -9.
+ *
+ *   node --import tsx test/faults/pipeline-worker.ts <pipeline> <topic> <table>
+ *
+ * Settings come from the environment (KAFKA_BROKERS, DATABASE_URL). Started with
+ * `node --import tsx`, not `npx tsx`: tsx's CLI runs the script in a child process, and
+ * killing the pid it returns would leave the pipeline running.
+ *
+ * One JSON line per event on stdout. With FAULT_PAUSE_IN_BATCH_MS set, each batch pauses
+ * after its rows are written and before its transaction commits, and says so: a kill after
+ * `rows-written` lands inside the transaction, every time.
+ *   {"event":"started"}
+ *   {"event":"rows-written","rows":500}    (inside the transaction, before COMMIT)
+ *   {"event":"batch","partition":0,"rows":500,...}   (after COMMIT)
+ */
+import type { PoolConnection } from 'mysql2/promise';
+import { LocalPipeline, describeError, loadConfig, type BatchSummary, type Row } from '@donations/lib';
+
+export type WorkerEvent =
+  | { event: 'started' }
+  | { event: 'rows-written'; rows: number }
+  | ({ event: 'batch' } & BatchSummary)
+  | { event: 'error'; message: string };
+
+function emit(event: WorkerEvent): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+const pauseMs = Number(process.env.FAULT_PAUSE_IN_BATCH_MS ?? 0);
+
+class PausingPipeline extends LocalPipeline {
+  protected override async writeRows(connection: PoolConnection, rows: Row[]): Promise<number> {
+    const inserted = await super.writeRows(connection, rows);
+    if (pauseMs > 0) {
+      emit({ event: 'rows-written', rows: inserted });
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+    return inserted;
+  }
+}
+
+const [name, topic, table] = process.argv.slice(2);
+if (!name || !topic || !table) {
+  console.error('error: usage: pipeline-worker.ts <pipeline> <topic> <table>');
+  process.exit(2);
+}
+
+try {
+  const pipeline = new PausingPipeline(loadConfig(), { name, topic, table, format: 'donations-json', batchIntervalMs: 50 });
+  pipeline.onBatch((summary) => emit({ event: 'batch', ...summary }));
+  await pipeline.create();
+  await pipeline.start();
+  emit({ event: 'started' });
+  process.once('SIGTERM', () => {
+    void pipeline.close().finally(() => process.exit(0));
+  });
+} catch (error) {
+  emit({ event: 'error', message: describeError(error) });
+  process.exit(1);
+}
