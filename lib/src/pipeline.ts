@@ -344,7 +344,11 @@ export class LocalPipeline implements Pipeline {
     const existing = await this.status();
     if (existing && options.replace === false) throw new PipelineError(`pipeline ${this.spec.name} exists already: drop it, or create it with replace`);
     if (existing?.state === 'Running') throw new PipelineError(`pipeline ${this.spec.name} is running: stop it before replacing it`);
-    // CREATE OR REPLACE keeps the cursors, as SingleStore keeps a replaced pipeline's offsets.
+    // CREATE OR REPLACE keeps the cursors, as SingleStore keeps a replaced pipeline's offsets;
+    // another topic's offsets mean nothing here, so a new topic starts from its beginning.
+    if (existing && existing.topic !== this.spec.topic) {
+      await execute(this.pool, this.config.database, 'DELETE FROM kit_pipelines_cursors WHERE pipeline_name = ?', [this.spec.name]);
+    }
     await execute(
       this.pool,
       this.config.database,
@@ -515,7 +519,7 @@ export class LocalPipeline implements Pipeline {
     const [rows] = await connection.query<import('mysql2').RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS acquired', [this.lockName()]);
     if (Number(rows[0]?.acquired) !== 1) {
       connection.release();
-      throw new PipelineError(`pipeline ${this.spec.name} is already running in another process: stop that one first (npm run pipeline -- --status shows it)`);
+      throw new PipelineError(`pipeline ${this.spec.name} is already running (another process, another notebook, or an earlier pipeline object in this one): stop that one first`);
     }
     // After a database restart the heartbeat takes the lock again (see consume()).
     connection.on('error', () => {

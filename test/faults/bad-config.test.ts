@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, queryRows } from '@donations/lib';
-import { FAULT_DB_PORT, FAULT_DATABASE, faultEnv, runKitScript, useFaultDatabase } from './fault-services.js';
+import { FAULT_DB_PORT, FAULT_DATABASE, faultEnv, runKitScript } from './fault-services.js';
+import { useFaultDatabase } from './fault-database.js';
 
 const { config, pool } = useFaultDatabase(1);
 const db = config.database;

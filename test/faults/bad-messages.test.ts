@@ -14,7 +14,7 @@ import {
   uniqueTopicName,
   type DonationEvent,
 } from '@donations/lib';
-import { useFaultDatabase } from './fault-services.js';
+import { useFaultDatabase } from './fault-database.js';
 import { recordFigures } from './figures.js';
 
 const { config, pool } = useFaultDatabase(2);

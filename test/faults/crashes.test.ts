@@ -19,7 +19,8 @@ import {
   uniqueTopicName,
   type ProduceSummary,
 } from '@donations/lib';
-import { ROOT, faultEnv, restartService, useFaultDatabase } from './fault-services.js';
+import { ROOT, faultEnv, restartService } from './fault-services.js';
+import { useFaultDatabase } from './fault-database.js';
 import { recordFigures } from './figures.js';
 import type { WorkerEvent } from './pipeline-worker.js';
 

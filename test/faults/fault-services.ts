@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-import { createPool, ensureDatabase, loadConfig, type KitConfig, type Pool } from '@donations/lib';
+import { loadConfig, type KitConfig } from '@donations/lib';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const FAULT_STATE_DIR = join(ROOT, '.kit', 'faults');
@@ -48,22 +47,6 @@ export function faultEnv(overrides: Record<string, string> = {}): Record<string,
 /** The suite's config, as its child processes see it. */
 export function faultConfig(overrides: Record<string, string> = {}): KitConfig {
   return loadConfig(faultEnv(overrides));
-}
-
-/**
- * The suite's config and a pool on its database, for one test file: the database is
- * created before the file's tests and the pool closed after them.
- */
-export function useFaultDatabase(connectionLimit = 2): { config: KitConfig; pool: Pool } {
-  const config = faultConfig();
-  const pool = createPool(config.database, { connectionLimit });
-  beforeAll(async () => {
-    await ensureDatabase(config.database);
-  });
-  afterAll(async () => {
-    await pool.end();
-  });
-  return { config, pool };
 }
 
 export interface RunResult {

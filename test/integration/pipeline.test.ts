@@ -124,6 +124,43 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
     expect(skipped).toBe(0);
   });
 
+  it('replaced with another topic, starts that topic from its beginning; the same topic keeps its cursor', async () => {
+    const first = await s.topic();
+    const second = await s.topic();
+    for (const line of ['a0', 'a1', 'a2']) await produceLine(s.kafka, s.config.kafka, first, line);
+    for (const line of ['b0', 'b1']) await produceLine(s.kafka, s.config.kafka, second, line);
+    await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_moved').sql);
+    const onFirst = new LocalPipeline(s.config, { name: 'pmoved', topic: first, table: 'messages_moved', format: 'lines' }, { pool: s.pool, kafka: s.kafka });
+    await onFirst.create();
+    await onFirst.runForeground(1);
+    await onFirst.create();
+    expect((await onFirst.cursors()).map((c) => c.cursorOffset)).toEqual(['3']);
+    const onSecond = new LocalPipeline(s.config, { ...onFirst.spec, topic: second }, { pool: s.pool, kafka: s.kafka });
+    await onSecond.create();
+    expect(await onSecond.cursors()).toEqual([]);
+    await onSecond.runForeground(1);
+    expect((await queryRows(s.pool, s.config.database, 'SELECT id FROM messages_moved ORDER BY id')).map((r) => r.id)).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
+  });
+
+  it('runs in one process at a time: a second runner of the same pipeline is refused until the first stops', async () => {
+    const topic = await s.topic();
+    await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_once').sql);
+    const spec: PipelineSpec = { name: 'ponce', topic, table: 'messages_once', format: 'lines' };
+    const running = new LocalPipeline(s.config, spec, { kafka: s.kafka });
+    const second = new LocalPipeline(s.config, spec, { kafka: s.kafka });
+    try {
+      await running.create();
+      await running.start();
+      await expect(second.start()).rejects.toThrow('pipeline ponce is already running (another process');
+      await running.stop();
+      await second.start();
+      expect((await second.status())?.state).toBe('Running');
+    } finally {
+      await running.close();
+      await second.close();
+    }
+  });
+
   it('TEST shows what messages would become and inserts nothing; FOREGROUND LIMIT 1 BATCHES loads one batch', async () => {
     const topic = await s.topic();
     await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_q').sql);
