@@ -130,11 +130,13 @@ async function accountFor(table: string, summary: ProduceSummary) {
 }
 
 describe('faults: crashes and restarts', () => {
-  it('kill -9 of the pipeline inside a batch, four times while producing: nothing lost, nothing twice', async () => {
+  it('kill -9 of the pipeline inside a batch, four times while a campaign is produced: nothing lost, nothing twice', async () => {
     const { topic, table, pipeline } = await scenario('kill');
     const kafka = createKafka(config.kafka);
     const campaign = await startCampaign(pool, db, { seed: 11 });
-    const producing = produceCampaign(kafka, config.kafka, { topic, campaign, count: 40_000, rate: 4_000, batchSize: 200 });
+    // Produces until the kills are done: every life of the worker has new messages to load.
+    const stopProducing = new AbortController();
+    const producing = produceCampaign(kafka, config.kafka, { topic, campaign, rate: 4_000, batchSize: 200, signal: stopProducing.signal });
 
     const kills = 4;
     const rolledBack: number[] = [];
@@ -151,6 +153,7 @@ describe('faults: crashes and restarts', () => {
       expect(await tableCount(table)).toBe(totals.inserted);
     }
 
+    stopProducing.abort();
     const summary = await producing;
     await recordProduced(pool, db, campaign.id, { acknowledged: summary.acknowledged, amount: summary.amountAcknowledged, lastTransactionId: summary.lastTransactionId! });
     await drain(pipeline, topic, table);
@@ -168,9 +171,10 @@ describe('faults: crashes and restarts', () => {
       skippedDuplicates: totals.skipped,
     });
     expect(rolledBack.every((rows) => rows > 0)).toBe(true);
+    expect(summary.acknowledged).toBeGreaterThan(4_000);
     expect(summary.failed).toBe(0);
-    expect(result).toMatchObject({ missing: 0, duplicated: 0, unexpected: 0, held: 40_000, exact: true });
-    expect(totals.inserted).toBe(40_000);
+    expect(result).toMatchObject({ missing: 0, duplicated: 0, unexpected: 0, held: summary.acknowledged, exact: true });
+    expect(totals.inserted).toBe(summary.acknowledged);
   });
 
   it('the database crashes (kill -9) during ingestion: the pipeline retries and resumes, nothing lost', async () => {
