@@ -45,10 +45,10 @@ export function formatSummary(runs: NotebookRun[], figures: Figures): string {
     if (last) lines.push(`ingest rate at the last step: ${last.ingestRowsPerSecond.toLocaleString('en-US')} rows/s (produce to loaded)`);
   }
   if (figures.optimized) {
-    lines.push('', `median latency per query at ${figures.optimized.rows.toLocaleString('en-US')} rows:`, 'query                                          naive ms  optimized ms  speed-up');
+    lines.push('', `median latency per query at ${figures.optimized.rows.toLocaleString('en-US')} rows:`, 'query                                              naive ms  optimized ms  speed-up');
     figures.optimized.naive.forEach((naive, i) => {
       const optimized = figures.optimized!.optimized[i]!;
-      const title = `Q${naive.number} ${naive.title}`.slice(0, 45).padEnd(45);
+      const title = `Q${naive.number} ${naive.title}`.slice(0, 49).padEnd(49);
       lines.push(`${title}  ${naive.medianMs.toFixed(1).padStart(8)}  ${optimized.medianMs.toFixed(1).padStart(12)}  ${(naive.medianMs / Math.max(optimized.medianMs, 0.01)).toFixed(1).padStart(7)}x`);
     });
   }
