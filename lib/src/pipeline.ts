@@ -317,6 +317,8 @@ export class LocalPipeline implements Pipeline {
   private consumer: Consumer | undefined;
   /** Holds the pipeline's named lock: one process runs a pipeline; the lock dies with it. */
   private lockConnection: PoolConnection | undefined;
+  /** Taking the lock again after a database restart, when under way. */
+  private relocking: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private listeners = new Set<(batch: BatchSummary) => void>();
@@ -581,7 +583,11 @@ export class LocalPipeline implements Pipeline {
     });
     for (const [partition, offset] of starts) consumer.seek({ topic: this.spec.topic, partition, offset });
     this.heartbeat = setInterval(() => {
-      if (!this.lockConnection) void this.acquireLock().catch((error: unknown) => (this.lastError = error instanceof KitError ? error : asDatabaseError(error, this.config.database)));
+      if (!this.lockConnection && !this.relocking) {
+        this.relocking = this.acquireLock()
+          .catch((error: unknown) => void (this.lastError = error instanceof KitError ? error : asDatabaseError(error, this.config.database)))
+          .finally(() => (this.relocking = undefined));
+      }
       void execute(this.pool, this.config.database, 'UPDATE kit_pipelines SET heartbeat_at = UTC_TIMESTAMP(3) WHERE pipeline_name = ?', [this.spec.name]).catch(() => undefined);
     }, 2_000);
     this.heartbeat.unref();
@@ -704,10 +710,12 @@ export class LocalPipeline implements Pipeline {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     const consumer = this.consumer;
+    const wasRunning = this.running !== undefined || this.lockConnection !== undefined;
     this.consumer = undefined;
     this.running = undefined;
     if (consumer) await consumer.disconnect().catch(() => undefined);
-    await this.setState('Stopped').catch(() => undefined);
+    // An object that never ran this pipeline (a status view) leaves its state alone.
+    if (wasRunning) await this.setState('Stopped').catch(() => undefined);
     await this.releaseLock();
   }
 

@@ -223,6 +223,10 @@ async function ingestThroughRestart(fault: keyof typeof FAULTS, seed: number): P
   await recordProduced(pool, db, campaign.id, { acknowledged: summary.acknowledged, amount: summary.amountAcknowledged, lastTransactionId: summary.lastTransactionId! });
   await local.waitUntilCaughtUp({ timeoutMs: 120_000 });
   expect((await local.status())?.state).toBe('Running');
+  // Seen from another object, it runs: it holds its lock again after a database restart.
+  const observer = new LocalPipeline(config, local.spec);
+  await waitFor(async () => (await observer.status())?.state === 'Running', 10_000);
+  await observer.close();
   await local.close();
 
   const accounted = await accountFor(table, summary);
