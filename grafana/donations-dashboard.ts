@@ -89,17 +89,29 @@ export function donationsDashboardJson(): string {
   return `${JSON.stringify(donationsDashboard(), null, 2)}\n`;
 }
 
+/** What every panel builder of the SDK offers, each call returning the builder itself. */
+interface QueryPanelBuilder<Self> {
+  id(id: number): Self;
+  title(title: string): Self;
+  description(description: string): Self;
+  datasource(datasource: DataSourceRef): Self;
+  withTarget(target: MySqlQueryBuilder): Self;
+}
+
+/** The part each panel shares: its query's number, title, description and SQL. */
+function withQuery<B extends QueryPanelBuilder<B>>(builder: B, query: DashboardQuery): B {
+  return builder
+    .id(query.number)
+    .title(query.title)
+    .description(`Query ${query.number} (${query.key}) of lib/src/queries.ts, run with the campaign picked above.`)
+    .datasource(DATASOURCE)
+    .withTarget(new MySqlQueryBuilder(toGrafanaSql(query)).refId('A').datasource(DATASOURCE));
+}
+
 function panelFor(query: DashboardQuery): Builder<Panel> {
-  const target = new MySqlQueryBuilder(toGrafanaSql(query)).refId('A').datasource(DATASOURCE);
-  const description = `Query ${query.number} (${query.key}) of lib/src/queries.ts, run with the campaign picked above.`;
   switch (query.panel) {
     case 'stat':
-      return new StatPanelBuilder()
-        .id(query.number)
-        .title(query.title)
-        .description(description)
-        .datasource(DATASOURCE)
-        .withTarget(target)
+      return withQuery(new StatPanelBuilder(), query)
         .span(6)
         .height(5)
         .unit(isAmount(query.columns[0]) ? AMOUNT_UNIT : 'none')
@@ -108,22 +120,12 @@ function panelFor(query: DashboardQuery): Builder<Panel> {
         .textMode(BigValueTextMode.Value)
         .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(''));
     case 'table':
-      return new TablePanelBuilder()
-        .id(query.number)
-        .title(query.title)
-        .description(description)
-        .datasource(DATASOURCE)
-        .withTarget(target)
+      return withQuery(new TablePanelBuilder(), query)
         .span(12)
         .height(5)
         .unit(AMOUNT_UNIT);
     case 'geomap':
-      return new GeomapPanelBuilder()
-        .id(query.number)
-        .title(query.title)
-        .description(description)
-        .datasource(DATASOURCE)
-        .withTarget(target)
+      return withQuery(new GeomapPanelBuilder(), query)
         .span(12)
         .height(10)
         .unit(AMOUNT_UNIT)
@@ -133,12 +135,7 @@ function panelFor(query: DashboardQuery): Builder<Panel> {
         .layers([markersLayer(query)])
         .tooltip(new TooltipOptionsBuilder().mode(TooltipMode.Details));
     case 'barchart':
-      return new BarChartPanelBuilder()
-        .id(query.number)
-        .title(query.title)
-        .description(description)
-        .datasource(DATASOURCE)
-        .withTarget(target)
+      return withQuery(new BarChartPanelBuilder(), query)
         .span(12)
         .height(10)
         .unit(AMOUNT_UNIT)
