@@ -319,7 +319,8 @@ export class LocalPipeline implements Pipeline {
   private lockConnection: PoolConnection | undefined;
   /** Taking the lock again after a database restart, when under way. */
   private relocking: Promise<void> | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  /** Takes the lock again when its connection died (a database restart). */
+  private lockWatch: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private listeners = new Set<(batch: BatchSummary) => void>();
   /** The last failure of a running pipeline; it retries the batch after it. */
@@ -523,7 +524,7 @@ export class LocalPipeline implements Pipeline {
       connection.release();
       throw new PipelineError(`pipeline ${this.spec.name} is already running (another process, another notebook, or an earlier pipeline object in this one): stop that one first`);
     }
-    // After a database restart the heartbeat takes the lock again (see consume()).
+    // After a database restart the lock watch takes it again (see consume()).
     connection.on('error', () => {
       if (this.lockConnection === connection) this.lockConnection = undefined;
       connection.destroy();
@@ -582,15 +583,14 @@ export class LocalPipeline implements Pipeline {
       },
     });
     for (const [partition, offset] of starts) consumer.seek({ topic: this.spec.topic, partition, offset });
-    this.heartbeat = setInterval(() => {
+    this.lockWatch = setInterval(() => {
       if (!this.lockConnection && !this.relocking) {
         this.relocking = this.acquireLock()
           .catch((error: unknown) => void (this.lastError = error instanceof KitError ? error : asDatabaseError(error, this.config.database)))
           .finally(() => (this.relocking = undefined));
       }
-      void execute(this.pool, this.config.database, 'UPDATE kit_pipelines SET heartbeat_at = UTC_TIMESTAMP(3) WHERE pipeline_name = ?', [this.spec.name]).catch(() => undefined);
     }, 2_000);
-    this.heartbeat.unref();
+    this.lockWatch.unref();
   }
 
   /** A failed batch (database restarting, lost connection) is retried; nothing is skipped. */
@@ -707,8 +707,8 @@ export class LocalPipeline implements Pipeline {
   }
 
   async stop(): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
+    if (this.lockWatch) clearInterval(this.lockWatch);
+    this.lockWatch = undefined;
     const consumer = this.consumer;
     const wasRunning = this.running !== undefined || this.lockConnection !== undefined;
     this.consumer = undefined;
@@ -723,8 +723,8 @@ export class LocalPipeline implements Pipeline {
     await execute(
       this.pool,
       this.config.database,
-      'UPDATE kit_pipelines SET state = ?, heartbeat_at = IF(? = \'Running\', UTC_TIMESTAMP(3), heartbeat_at) WHERE pipeline_name = ?',
-      [state, state, this.spec.name],
+      'UPDATE kit_pipelines SET state = ? WHERE pipeline_name = ?',
+      [state, this.spec.name],
     );
   }
 

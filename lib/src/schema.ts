@@ -161,7 +161,6 @@ export function localPipelineTablesDdl(): DdlStatement[] {
     state VARCHAR(16) NOT NULL DEFAULT 'Stopped',
     batch_interval_ms INT NOT NULL,
     config_json TEXT NOT NULL,
-    heartbeat_at DATETIME(3) NULL,
     created_at DATETIME(3) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     },

@@ -19,7 +19,8 @@ import {
   uniqueTopicName,
   type ProduceSummary,
 } from '@donations/lib';
-import { ROOT, faultEnv, restartService } from './fault-services.js';
+import { ROOT, waitUntil } from '../../infra/services.js';
+import { faultEnv, restartService } from './fault-services.js';
 import { useFaultDatabase } from './fault-database.js';
 import { recordFigures } from './figures.js';
 import type { WorkerEvent } from './pipeline-worker.js';
@@ -216,7 +217,7 @@ async function ingestThroughRestart(fault: keyof typeof FAULTS, seed: number): P
   await local.start();
   const producing = produceCampaign(kafka, config.kafka, { topic, campaign, count: 40_000, rate: 4_000, batchSize: 200 });
 
-  await waitFor(async () => (await tableCount(table)) > 5_000, 30_000);
+  await waitUntil('5,000 rows in the table', async () => (await tableCount(table)) > 5_000, { timeoutMs: 30_000 });
   const { downMs } = await restartService(service, signal);
   const summary = await producing;
   // The campaign's tally goes in once the database is back.
@@ -225,7 +226,7 @@ async function ingestThroughRestart(fault: keyof typeof FAULTS, seed: number): P
   expect((await local.status())?.state).toBe('Running');
   // Seen from another object, it runs: it holds its lock again after a database restart.
   const observer = new LocalPipeline(config, local.spec);
-  await waitFor(async () => (await observer.status())?.state === 'Running', 10_000);
+  await waitUntil('the pipeline, seen from another object,', async () => (await observer.status())?.state === 'Running', { timeoutMs: 10_000 });
   await observer.close();
   await local.close();
 
@@ -251,12 +252,4 @@ async function ingestThroughRestart(fault: keyof typeof FAULTS, seed: number): P
   if (summary.failed === 0) expect(result).toMatchObject({ missing: 0, unexpected: 0, held: 40_000, exact: true });
   // The short-retry producer met the dead broker: its report names what was not acknowledged.
   if (producerRetries < 15) expect(summary.unacknowledged.length).toBeGreaterThan(0);
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

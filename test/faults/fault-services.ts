@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type KitConfig } from '@donations/lib';
+import { ROOT, isProcessAlive } from '../../infra/services.js';
 
-export const ROOT = join(import.meta.dirname, '../..');
 export const FAULT_STATE_DIR = join(ROOT, '.kit', 'faults');
 export const FAULT_KAFKA = '127.0.0.1:19092';
 export const FAULT_DB_PORT = 13306;
@@ -94,22 +94,12 @@ function servicePid(name: ServiceName): number {
   return pid;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** Stops a service with `signal` (SIGKILL: a crash; SIGTERM: a clean shutdown) and waits until it is gone. */
 export async function stopService(name: ServiceName, signal: NodeJS.Signals): Promise<void> {
   const pid = servicePid(name);
   process.kill(pid, signal);
   const deadline = Date.now() + 60_000;
-  while (isAlive(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`${name} (pid ${pid}) did not exit within 60 s of ${signal}`);
     await new Promise((r) => setTimeout(r, 100));
   }
