@@ -10,18 +10,24 @@ export function flags<T extends NonNullable<ParseArgsConfig['options']>>(options
   }
 }
 
-export function numberFlag(value: string | boolean | undefined, name: string): number | undefined {
+/** A count: 50000, 50_000, 50k, 2m or 1.5m (millions). */
+export function countFlag(value: string | boolean | undefined, name: string, min = 1): number | undefined {
   if (value === undefined || typeof value === 'boolean') return undefined;
-  const text = value.replace(/_/g, '');
-  const match = /^(\d+(?:\.\d+)?)(k|m|s|ms|min)?$/i.exec(text);
-  if (!match) throw new KitError(`--${name}: "${value}" is not a number (examples: 50000, 50k, 2m, 30s)`);
-  const n = Number(match[1]);
-  const unit = match[2]?.toLowerCase();
-  if (unit === 'k') return n * 1_000;
-  if (unit === 'm') return n * 1_000_000;
-  if (unit === 's') return n * 1_000;
-  if (unit === 'min') return n * 60_000;
-  return n;
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(value.replace(/_/g, '').trim());
+  const count = match ? Number(match[1]) * ({ '': 1, k: 1_000, m: 1_000_000 } as Record<string, number>)[match[2]!.toLowerCase()]! : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < min) throw new KitError(`--${name}: "${value}" is not a count (examples: 50000, 50k, 2m for two million)`);
+  return count;
+}
+
+/** A duration in milliseconds: 500ms, 30s, 2m or 2min (minutes). A bare number is refused: 60 could mean anything. */
+export function durationFlag(value: string | boolean | undefined, name: string): number | undefined {
+  if (value === undefined || typeof value === 'boolean') return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)$/i.exec(value.replace(/_/g, '').trim());
+  if (!match) throw new KitError(`--${name}: "${value}" is not a duration: give a unit (examples: 500ms, 30s, 2m, 1h)`);
+  const unitMs = ({ ms: 1, s: 1_000, m: 60_000, min: 60_000, h: 3_600_000 } as Record<string, number>)[match[2]!.toLowerCase()]!;
+  const ms = Math.round(Number(match[1]) * unitMs);
+  if (ms < 1) throw new KitError(`--${name}: "${value}" is too short`);
+  return ms;
 }
 
 /** Rewrites one line on a terminal; prints a line every call elsewhere (logs, CI). */

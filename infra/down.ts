@@ -1,10 +1,11 @@
 /** `npm run down`: stops only what `npm run up` started. Data stays; `npm run reset` empties it. */
 import { composeDown } from './docker.js';
 import { stopProcess } from './local-services.js';
-import { readStartedServices, recordStartedService, runScript, type ServiceName } from './services.js';
+import { loadKitConfig, readStartedServices, recordStartedService, runScript, type ServiceName } from './services.js';
 
 export async function down(): Promise<void> {
-  const started = readStartedServices();
+  const config = loadKitConfig();
+  const started = readStartedServices(config);
   const names = Object.keys(started) as ServiceName[];
   if (names.length === 0) {
     console.log('nothing to stop: `npm run up` started no service');
@@ -18,7 +19,7 @@ export async function down(): Promise<void> {
       await stopProcess(state.pid, name);
       console.log(`${name}: stopped (pid ${state.pid})`);
     }
-    recordStartedService(name, undefined);
+    recordStartedService(config, name, undefined);
   }
 }
 

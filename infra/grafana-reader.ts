@@ -3,7 +3,7 @@
  * provisioned Grafana data sources log in as, with the password GRAFANA_DB_PASSWORD holds.
  * Run it once the database is up, and again after changing that password.
  */
-import { GRAFANA_READER_USER, GrafanaError, createPool, ensureReadOnlyUser } from '@donations/lib';
+import { GRAFANA_READER_USER, GrafanaError, ensureReadOnlyUser, openDatabase } from '@donations/lib';
 import { flags } from './cli.js';
 import { loadKitConfig, runScript } from './services.js';
 
@@ -15,11 +15,11 @@ await runScript(async () => {
   const config = loadKitConfig();
   const password = config.grafana.readerPassword;
   if (!password) throw new GrafanaError('GRAFANA_DB_PASSWORD is not set: add it to .env (see .env.example), then run this again');
-  const pool = createPool(config.database, { connectionLimit: 1 });
+  const db = openDatabase(config.database, { connectionLimit: 1 });
   try {
-    await ensureReadOnlyUser(pool, config.database, GRAFANA_READER_USER, password);
-    console.log(`${GRAFANA_READER_USER} may SELECT on ${config.database.database} at ${config.database.host}:${config.database.port}, and nothing else`);
+    await ensureReadOnlyUser(db, GRAFANA_READER_USER, password);
+    console.log(`${GRAFANA_READER_USER} may SELECT on ${config.database.database} at ${db.address}, and nothing else`);
   } finally {
-    await pool.end();
+    await db.close();
   }
 });

@@ -13,8 +13,8 @@ import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
 import {
   ROOT,
   KIT_DIR,
-  STATE_DIR,
   ensureDir,
+  stateDir,
   isPortOpen,
   isProcessAlive,
   recordStartedService,
@@ -26,15 +26,22 @@ import {
 $.verbose = false;
 $.quiet = true;
 
-const KAFKA_DIR = join(STATE_DIR, 'kafka');
 // The jars are shared by every set of services; only data and logs are per set.
 const KAFKA_LIBS = join(KIT_DIR, 'kafka', 'libs');
-const KAFKA_LOG = join(KAFKA_DIR, 'kafka.log');
 const KAFKA_POM = join(ROOT, 'infra/kafka/pom.xml');
 
-const MARIADB_DIR = join(STATE_DIR, 'mariadb');
-export const MARIADB_SOCKET = join(MARIADB_DIR, 'mariadb.sock');
-const MARIADB_LOG = join(MARIADB_DIR, 'error.log');
+/** Where one set of services keeps Kafka's and MariaDB's data and logs. */
+export function servicePaths(config: KitConfig) {
+  const kafka = join(stateDir(config), 'kafka');
+  const mariadb = join(stateDir(config), 'mariadb');
+  return {
+    kafka,
+    kafkaLog: join(kafka, 'kafka.log'),
+    mariadb,
+    mariadbSocket: join(mariadb, 'mariadb.sock'),
+    mariadbLog: join(mariadb, 'error.log'),
+  };
+}
 
 export function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -82,6 +89,7 @@ function sha256(data: Buffer): string {
 }
 
 function writeKafkaProperties(config: KitConfig, dataDir: string): string {
+  const KAFKA_DIR = servicePaths(config).kafka;
   const { host, port } = splitHostPort(config.kafka.brokers[0]!);
   const template = readFileSync(join(ROOT, 'infra/kafka/server.properties.template'), 'utf8');
   const values: Record<string, string> = {
@@ -99,6 +107,7 @@ function writeKafkaProperties(config: KitConfig, dataDir: string): string {
 const classpath = () => `${KAFKA_LIBS}/*`;
 
 export async function startLocalKafka(config: KitConfig): Promise<number> {
+  const { kafka: KAFKA_DIR, kafkaLog: KAFKA_LOG } = servicePaths(config);
   const { host, port } = splitHostPort(config.kafka.brokers[0]!);
   for (const busy of [port, port + 1]) {
     if (await isPortOpen(host, busy)) {
@@ -120,7 +129,7 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
   );
   child.unref();
   const pid = child.pid!;
-  recordStartedService('kafka', { mode: 'local', pid });
+  recordStartedService(config, 'kafka', { mode: 'local', pid });
   await waitUntil('Kafka', () => isKafkaReachable(config.kafka, 2_000), {
     timeoutMs: 90_000,
     failFast: () => (isProcessAlive(pid) ? undefined : `the JVM exited; last lines of ${KAFKA_LOG}:\n${tail(KAFKA_LOG)}`),
@@ -135,6 +144,7 @@ function findMariadbd(): string | undefined {
 }
 
 export async function startLocalMariadb(config: KitConfig): Promise<number> {
+  const { mariadb: MARIADB_DIR, mariadbSocket: MARIADB_SOCKET, mariadbLog: MARIADB_LOG } = servicePaths(config);
   const { host, port } = config.database;
   if (await isPortOpen(host, port)) {
     throw new SetupError(`Port ${port} is taken by a program the kit cannot log into with DATABASE_URL: stop it, fix the user and password in .env, or set another port in DATABASE_URL.`);
@@ -169,7 +179,7 @@ export async function startLocalMariadb(config: KitConfig): Promise<number> {
   );
   child.unref();
   const pid = child.pid!;
-  recordStartedService('mariadb', { mode: 'local', pid });
+  recordStartedService(config, 'mariadb', { mode: 'local', pid });
   await waitUntil('MariaDB', () => isPortOpen(host, port), {
     timeoutMs: 60_000,
     failFast: () => (isProcessAlive(pid) ? undefined : `mariadbd exited; last lines of ${MARIADB_LOG}:\n${tail(MARIADB_LOG)}`),
@@ -196,7 +206,7 @@ export async function provisionKitUser(config: KitConfig): Promise<void> {
     `CREATE DATABASE IF NOT EXISTS \`${database}\`;`,
   ].join('\n');
   // The password travels on stdin, never on a command line that `ps` would show.
-  await $({ input: sql })`mariadb --no-defaults --socket=${MARIADB_SOCKET} -uroot`;
+  await $({ input: sql })`mariadb --no-defaults --socket=${servicePaths(config).mariadbSocket} -uroot`;
 }
 
 // ---------------------------------------------------------------- stopping
@@ -213,4 +223,3 @@ export async function stopProcess(pid: number, what: string, timeoutMs = 45_000)
   }
 }
 
-export { KAFKA_LOG, MARIADB_LOG };

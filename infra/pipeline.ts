@@ -2,8 +2,8 @@
  * `npm run pipeline`: the donations pipeline. Creates what is missing, then runs it until
  * Ctrl-C (on SingleStore: starts it in the database and follows it), printing progress.
  */
-import { KitError, createKafka, createPool, setUpDonations, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
-import { endProgress, flags, numberFlag, progressLine, stopOnCtrlC } from './cli.js';
+import { KitError, createKafka, openDatabase, setUpDonationsPipeline, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
+import { countFlag, endProgress, flags, progressLine, stopOnCtrlC } from './cli.js';
 import { loadKitConfig, runScript } from './services.js';
 
 const USAGE = `usage: npm run pipeline -- [--schema naive|optimized] [--table NAME] [--test N] [--foreground N] [--status] [--until-caught-up]
@@ -28,16 +28,15 @@ await runScript(async () => {
   if (args.help) return console.log(USAGE);
   const schema = (args.schema as string | undefined) ?? 'naive';
   if (schema !== 'naive' && schema !== 'optimized') throw new KitError(`--schema: "${schema}" is neither naive nor optimized`);
+  const testCount = countFlag(args.test, 'test');
+  const foreground = countFlag(args.foreground, 'foreground');
   const config = loadKitConfig();
-  const kafka = createKafka(config.kafka);
-  const pool = createPool(config.database);
-  const pipeline = await setUpDonations(config, kafka, pool, { schema, table: (args.table as string | undefined) ?? DONATIONS_TABLE });
+  const db = openDatabase(config.database);
+  const pipeline = await setUpDonationsPipeline({ db, kafka: createKafka(config.kafka) }, { schema, table: (args.table as string | undefined) ?? DONATIONS_TABLE });
   try {
     console.log(`-- ${config.database.target === 'singlestore' ? 'running' : 'the kit runs the equivalent of'}:\n${pipeline.statements.create()}\n`);
     if (args.status) return await printStatus(pipeline);
-    const testCount = numberFlag(args.test, 'test');
     if (testCount) return console.table(await pipeline.test(testCount));
-    const foreground = numberFlag(args.foreground, 'foreground');
     if (foreground) return console.table(await pipeline.runForeground(foreground));
 
     const signal = stopOnCtrlC('the pipeline');
@@ -47,7 +46,7 @@ await runScript(async () => {
     let previousAt = Date.now();
     for (;;) {
       const cursors = await pipeline.cursors();
-      const loaded = cursors.reduce((sum, c) => sum + BigInt(c.cursorOffset), 0n);
+      const loaded = cursors.reduce((sum, c) => sum + BigInt(c.loadedOffset), 0n);
       const latest = cursors.reduce((sum, c) => sum + BigInt(c.latestOffset), 0n);
       const rate = Number(loaded - previous) / ((Date.now() - previousAt) / 1000 || 1);
       previous = loaded;
@@ -68,6 +67,6 @@ await runScript(async () => {
     await printStatus(pipeline);
   } finally {
     await pipeline.close();
-    await pool.end().catch(() => undefined);
+    await db.close();
   }
 });

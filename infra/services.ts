@@ -7,17 +7,23 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { SetupError, describeError, loadConfig, type KitConfig } from '@donations/lib';
+import { SetupError, describeError, isDebugEnabled, loadConfig, type KitConfig } from '@donations/lib';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Git-ignored: jars, data folders, logs and pid files of the services the kit starts. */
+/** Git-ignored: jars, the Jupyter kernel, and the default state of the services the kit starts. */
 export const KIT_DIR = join(ROOT, '.kit');
+
 /**
  * Data, logs and pid files of one set of services. KIT_STATE_DIR gives a second set its
  * own (the fault suite runs services it may kill, beside the learner's).
  */
-export const STATE_DIR = process.env.KIT_STATE_DIR ? resolve(ROOT, process.env.KIT_STATE_DIR) : KIT_DIR;
-export const RUN_DIR = join(STATE_DIR, 'run');
+export function stateDir(config: KitConfig): string {
+  return config.kit.stateDir ? resolve(ROOT, config.kit.stateDir) : KIT_DIR;
+}
+
+function runDir(config: KitConfig): string {
+  return join(stateDir(config), 'run');
+}
 
 export type ServiceName = 'kafka' | 'mariadb' | 'grafana' | 'singlestore';
 export type RunMode = 'local' | 'docker' | 'external';
@@ -33,17 +39,17 @@ export function ensureDir(path: string): string {
 }
 
 /** The services `up` started, and how: `down` stops only these. */
-export function readStartedServices(): Partial<Record<ServiceName, ServiceState>> {
-  const file = join(RUN_DIR, 'started.json');
+export function readStartedServices(config: KitConfig): Partial<Record<ServiceName, ServiceState>> {
+  const file = join(runDir(config), 'started.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 }
 
-export function recordStartedService(name: ServiceName, state: ServiceState | undefined): void {
-  const started = readStartedServices();
+export function recordStartedService(config: KitConfig, name: ServiceName, state: ServiceState | undefined): void {
+  const started = readStartedServices(config);
   if (state) started[name] = state;
   else delete started[name];
-  ensureDir(RUN_DIR);
-  writeFileSync(join(RUN_DIR, 'started.json'), JSON.stringify(started, null, 2));
+  ensureDir(runDir(config));
+  writeFileSync(join(runDir(config), 'started.json'), JSON.stringify(started, null, 2));
 }
 
 /** A zombie (exited, not yet reaped: common where PID 1 is no init) counts as dead. */
@@ -149,7 +155,7 @@ export async function runScript(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (error) {
     console.error(`error: ${describeError(error)}`);
-    if (process.env.KIT_DEBUG) console.error(error);
+    if (isDebugEnabled()) console.error(error);
     process.exitCode = 1;
   }
   // Client libraries keep timers and sockets open; a script ends when its work does.

@@ -10,7 +10,7 @@ function who(state: ServiceState | undefined): string {
 }
 
 export async function printStatus(config: KitConfig = loadConfig()): Promise<void> {
-  const started = readStartedServices();
+  const started = readStartedServices(config);
   const rows: StatusRow[] = [];
   const brokers = config.kafka.brokers.join(',');
   const kafkaUp = await isKafkaReachable(config.kafka);

@@ -3,18 +3,16 @@
  * prints what runs where. Docker compose when an engine answers; otherwise local
  * processes (Kafka from Maven Central's jars, MariaDB from the system package).
  */
-import { SetupError, checkDatabase, createPool, ensureDatabase, ensureReadOnlyUser, isKafkaReachable, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
+import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
 import { printStatus } from './status.js';
 
-type Mode = 'local' | 'docker' | 'external';
+type Mode = Exclude<KitConfig['kit']['infra'], 'auto'>;
 
 function chooseMode(config: KitConfig): Mode {
-  const wanted = (process.env.KIT_INFRA ?? 'auto').toLowerCase();
-  if (wanted === 'local' || wanted === 'docker' || wanted === 'external') return wanted;
-  if (wanted !== 'auto') throw new SetupError(`KIT_INFRA: "${wanted}" is not a mode. Set it to auto, local, docker or external.`);
+  if (config.kit.infra !== 'auto') return config.kit.infra;
   const kafkaLocal = isLocalHost(splitHostPort(config.kafka.brokers[0]!).host);
   if (!kafkaLocal && !isLocalHost(config.database.host)) return 'external';
   return dockerEngineAvailable() ? 'docker' : 'local';
@@ -40,7 +38,7 @@ export async function up(options: { quiet: boolean }): Promise<void> {
     log('starting services with docker compose...');
     await composeUp(config);
     for (const service of ['kafka', config.database.target === 'singlestore' ? 'singlestore' : 'mariadb'] as const) {
-      recordStartedService(service, { mode: 'docker' });
+      recordStartedService(config, service, { mode: 'docker' });
     }
   }
 
@@ -57,7 +55,7 @@ export async function up(options: { quiet: boolean }): Promise<void> {
   if (await databaseAnswers(config)) {
     log(`database: already answering at ${config.database.host}:${config.database.port}`);
   } else if (mode === 'local' && isLocalHost(config.database.host) && config.database.target === 'mariadb') {
-    const started = readStartedServices().mariadb;
+    const started = readStartedServices(config).mariadb;
     if (started?.mode === 'local' && isProcessAlive(started.pid)) {
       // Our server runs but refuses the URL's credentials: .env changed since it was set up.
       await checkDatabase(config.database, 3_000);
@@ -72,11 +70,11 @@ export async function up(options: { quiet: boolean }): Promise<void> {
   await ensureDatabase(config.database);
   if (config.grafana.readerPassword) {
     // The user Grafana's provisioned datasource logs in as: SELECT only.
-    const pool = createPool(config.database, { connectionLimit: 1 });
+    const db = openDatabase(config.database, { connectionLimit: 1 });
     try {
-      await ensureReadOnlyUser(pool, config.database, GRAFANA_READER_USER, config.grafana.readerPassword);
+      await ensureReadOnlyUser(db, GRAFANA_READER_USER, config.grafana.readerPassword);
     } finally {
-      await pool.end();
+      await db.close();
     }
   }
 

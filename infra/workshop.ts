@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, withDotEnv, type KitConfig, type QueryLatency } from '@donations/lib';
-import { flags, numberFlag } from './cli.js';
+import { loadConfig, readEnvironment, type KitConfig, type RefreshReport } from '@donations/lib';
+import { countFlag, flags } from './cli.js';
 import { listNotebooks, runNotebooks, type NotebookRun } from './jupyter.js';
 import { ROOT, runScript } from './services.js';
 import { up } from './up.js';
@@ -16,8 +16,8 @@ const USAGE = `usage: npm run workshop -- [--rows N] [--only 00,01,...] [--out D
   --only LIST  run only the notebooks whose names start with these prefixes`;
 
 interface Figures {
-  pain?: { rows: number; steps: { rows: number; ingestRowsPerSecond: number; latencies: QueryLatency[] }[] };
-  optimized?: { rows: number; replaySeconds: number; naive: QueryLatency[]; optimized: QueryLatency[] };
+  pain?: { rows: number; steps: { rows: number; ingestRowsPerSecond: number; report: RefreshReport }[] };
+  optimized?: { rows: number; replaySeconds: number; naive: RefreshReport; optimized: RefreshReport };
 }
 
 function readFigures(dir: string): Figures {
@@ -45,12 +45,14 @@ export function formatSummary(runs: NotebookRun[], figures: Figures): string {
     if (last) lines.push(`ingest rate at the last step: ${last.ingestRowsPerSecond.toLocaleString('en-US')} rows/s (produce to loaded)`);
   }
   if (figures.optimized) {
-    lines.push('', `median latency per query at ${figures.optimized.rows.toLocaleString('en-US')} rows:`, 'query                                              naive ms  optimized ms  speed-up');
-    figures.optimized.naive.forEach((naive, i) => {
-      const optimized = figures.optimized!.optimized[i]!;
-      const title = `Q${naive.number} ${naive.title}`.slice(0, 49).padEnd(49);
-      lines.push(`${title}  ${naive.medianMs.toFixed(1).padStart(8)}  ${optimized.medianMs.toFixed(1).padStart(12)}  ${(naive.medianMs / Math.max(optimized.medianMs, 0.01)).toFixed(1).padStart(7)}x`);
+    const { naive, optimized } = figures.optimized;
+    lines.push('', `p95 latency per panel, 7 panels at once, at ${figures.optimized.rows.toLocaleString('en-US')} rows:`, 'panel                                              naive ms  optimized ms  speed-up');
+    naive.perPanel.forEach((panel, i) => {
+      const other = optimized.perPanel[i]!;
+      const title = `Q${panel.number} ${panel.title}`.slice(0, 49).padEnd(49);
+      lines.push(`${title}  ${panel.p95Ms.toFixed(1).padStart(8)}  ${other.p95Ms.toFixed(1).padStart(12)}  ${(panel.p95Ms / Math.max(other.p95Ms, 0.1)).toFixed(1).padStart(7)}x`);
     });
+    lines.push(`${'full refresh'.padEnd(49)}  ${naive.p95Ms.toFixed(1).padStart(8)}  ${optimized.p95Ms.toFixed(1).padStart(12)}  ${(naive.p95Ms / Math.max(optimized.p95Ms, 0.1)).toFixed(1).padStart(7)}x`);
   }
   return lines.join('\n');
 }
@@ -61,7 +63,7 @@ export async function workshop(options: { rows?: number; only?: string[]; outDir
   rmSync(figuresDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = { ...options.env, KIT_FIGURES_DIR: figuresDir };
   if (options.rows) env.WORKSHOP_ROWS = String(options.rows);
-  const config = loadConfig(withDotEnv({ ...process.env, ...env }));
+  const config = loadConfig({ ...readEnvironment(), ...env });
   const notebooks = listNotebooks(options.only);
   if (!options.quiet) console.log(`running ${notebooks.length} notebooks on ${config.database.target}, ${config.workshop.rows.toLocaleString('en-US')} rows; executed copies go to ${options.outDir}`);
   const runs = await runNotebooks({
@@ -83,7 +85,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const args = flags({ rows: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } }, USAGE);
     if (args.help) return console.log(USAGE);
     const runs = await workshop({
-      rows: numberFlag(args.rows, 'rows'),
+      rows: countFlag(args.rows, 'rows'),
       only: typeof args.only === 'string' ? args.only.split(',') : undefined,
       outDir: typeof args.out === 'string' ? args.out : join(ROOT, 'out', 'notebooks'),
     });

@@ -1,6 +1,11 @@
+/**
+ * Every setting the kit reads, in one place: the environment over the nearest `.env`,
+ * parsed and checked once. Scripts, notebooks and tests read settings only through here.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from './errors.js';
+import { isIdentifier, isTopicName } from './names.js';
 
 export type DatabaseTarget = 'mariadb' | 'singlestore';
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -40,16 +45,31 @@ export interface GrafanaConfig {
   readerPassword?: string;
 }
 
+export type InfraMode = 'auto' | 'local' | 'docker' | 'external';
+
+/** How the kit's own scripts run: where services keep their state, debugging. */
+export interface KitSettings {
+  /** How `npm run up` runs services: Docker when an engine answers (auto), local processes, Docker, or only check. */
+  infra: InfraMode;
+  /** Folder for the data, logs and pid files of the services `up` starts; relative to the repository. */
+  stateDir?: string;
+  /** Where notebooks write the figures the main job summarises; relative to the repository. */
+  figuresDir?: string;
+  /** Full error traces from the scripts. */
+  debug: boolean;
+}
+
 export interface KitConfig {
   kafka: KafkaConfig;
   database: DatabaseConfig;
   workshop: WorkshopConfig;
   grafana: GrafanaConfig;
+  kit: KitSettings;
   /** Variables with a kit prefix that the kit does not know: probably typos. */
   unknownVariables: string[];
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /** Every variable the kit reads, with its meaning: the allowlist. */
 export const SETTINGS = {
@@ -83,11 +103,16 @@ const FOREIGN_VARIABLES = new Set(['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_JVM_P
 export const DEFAULT_DATABASE_NAME = 'donations';
 const DEFAULT_BROKERS = '127.0.0.1:9092';
 
+/** The process environment over the nearest `.env`: what every setting is read from. */
+export function readEnvironment(): Env {
+  return withDotEnv(process.env);
+}
+
 /**
  * Reads the kit's settings from the environment, over the `.env` file of the nearest
  * folder above the current one. Variables set in the environment win over `.env`.
  */
-export function loadConfig(env: Env = withDotEnv(process.env)): KitConfig {
+export function loadConfig(env: Env = readEnvironment()): KitConfig {
   const brokers = parseBrokers('KAFKA_BROKERS', env.KAFKA_BROKERS ?? DEFAULT_BROKERS);
   const kafka: KafkaConfig = {
     brokers,
@@ -107,6 +132,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): KitConfig {
       refreshMs: parseInteger('WORKSHOP_REFRESH_MS', env.WORKSHOP_REFRESH_MS, 250, 1),
     },
     grafana: { readerPassword: env.GRAFANA_DB_PASSWORD || undefined },
+    kit: parseKitSettings(env),
     unknownVariables: Object.keys(env)
       .filter((name) => KIT_PREFIXES.some((prefix) => name.startsWith(prefix)))
       .filter((name) => !(name in SETTINGS) && !FOREIGN_VARIABLES.has(name))
@@ -114,13 +140,13 @@ export function loadConfig(env: Env = withDotEnv(process.env)): KitConfig {
   };
 }
 
-/** The process environment over the nearest `.env` (a folder above may hold it: notebooks run in notebooks/). */
+/** `env` over the nearest `.env` (a folder above may hold it: notebooks run in notebooks/). */
 export function withDotEnv(env: Env, from = process.cwd()): Env {
   const file = findUp('.env', from);
   return file ? { ...parseDotEnv(readFileSync(file, 'utf8')), ...env } : env;
 }
 
-export function findUp(name: string, from: string): string | undefined {
+function findUp(name: string, from: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, name);
     if (existsSync(candidate)) return candidate;
@@ -159,10 +185,8 @@ function parseBrokers(variable: string, value: string): string[] {
   return brokers;
 }
 
-export const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
-
 function parseTopic(variable: string, value: string): string {
-  if (!TOPIC_PATTERN.test(value)) {
+  if (!isTopicName(value)) {
     throw new ConfigError(variable, `"${value.slice(0, 80)}" is not a valid topic name`, 'Use letters, digits, dots, dashes or underscores');
   }
   return value;
@@ -177,6 +201,30 @@ function parseInteger(variable: string, value: string | undefined, fallback: num
     throw new ConfigError(variable, `${value} is out of range`, `Set it to a number >= ${min}`);
   }
   return number;
+}
+
+const INFRA_MODES: readonly InfraMode[] = ['auto', 'local', 'docker', 'external'];
+
+function parseKitSettings(env: Env): KitSettings {
+  const infra = (env.KIT_INFRA ?? '').trim().toLowerCase() || 'auto';
+  if (!INFRA_MODES.includes(infra as InfraMode)) {
+    throw new ConfigError('KIT_INFRA', `"${env.KIT_INFRA}" is not a mode`, 'Set it to auto, local, docker or external');
+  }
+  return {
+    infra: infra as InfraMode,
+    stateDir: env.KIT_STATE_DIR?.trim() || undefined,
+    figuresDir: env.KIT_FIGURES_DIR?.trim() || undefined,
+    debug: isDebugEnabled(env),
+  };
+}
+
+/** KIT_DEBUG, readable even when another setting is malformed (scripts decide how to report that failure). */
+export function isDebugEnabled(env: Env = readEnvironment()): boolean {
+  try {
+    return parseBoolean('KIT_DEBUG', env.KIT_DEBUG, false);
+  } catch {
+    return true;
+  }
 }
 
 function parseBoolean(variable: string, value: string | undefined, fallback: boolean): boolean {
@@ -225,7 +273,7 @@ function parseDatabase(env: Env): DatabaseConfig {
   const user = decodeURIComponent(url.username);
   if (!user) throw new ConfigError('DATABASE_URL', 'has no user name', 'Write it as mysql://user:password@host:3306/database');
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || DEFAULT_DATABASE_NAME;
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) {
+  if (!isIdentifier(database)) {
     throw new ConfigError('DATABASE_URL', `database name "${database.slice(0, 80)}" is not a plain identifier`, 'Use letters, digits and underscores');
   }
   return {

@@ -94,9 +94,6 @@ export class SetupError extends KitError {}
 /** A pipeline operation failed (unknown pipeline, wrong state, not supported on a target). */
 export class PipelineError extends KitError {}
 
-/** The operation exists on SingleStore only; the message says what the kit runs instead. */
-export class NotSupportedOnTargetError extends KitError {}
-
 /** The Grafana side: a query that cannot become a panel's SQL, a macro, the read-only user, a stale dashboard. */
 export class GrafanaError extends KitError {}
 

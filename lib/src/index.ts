@@ -1,20 +1,34 @@
 // The kit's public API on one screen: notebooks, scripts, tests and dashboards import from here.
-export * from './errors.js';
-export * from './config.js';
-export * from './kafka.js';
-export * from './db.js';
-export * from './campaign.js';
-export * from './campaigns.js';
-export * from './producer.js';
-export * from './schema.js';
-export * from './transform.js';
-export * from './pipeline.js';
-export * from './queries.js';
-export * from './reconcile.js';
-export * from './workshop.js';
-export * from './charts.js';
-export * from './lesson.js';
-export * from './live.js';
-export * from './grafana-sql.js';
-export * from './grafana-user.js';
-export * from './refresh-budget.js';
+
+// Settings and failures
+export { loadConfig, readEnvironment, withDotEnv, parseDotEnv, describeConfig, isDebugEnabled, SETTINGS, DEFAULT_DATABASE_NAME } from './config.js';
+export type { KitConfig, KafkaConfig, DatabaseConfig, DatabaseTarget, WorkshopConfig, GrafanaConfig, KitSettings, InfraMode, SaslMechanism, Setting, Env } from './config.js';
+export {
+  KitError,
+  ConfigError,
+  InvalidIdentifierError,
+  KafkaUnavailableError,
+  DatabaseUnavailableError,
+  DatabaseAuthError,
+  SqlError,
+  SetupError,
+  PipelineError,
+  GrafanaError,
+  describeError,
+  redactSecrets,
+} from './errors.js';
+export { InterruptedError } from './interrupt.js';
+export { quoteIdentifier, assertIdentifier, assertTopicName } from './names.js';
+
+// Kafka
+export * from './kafka/index.js';
+// The database
+export * from './database/index.js';
+// Campaigns: generator, ledger, producing, reconciliation
+export * from './campaigns/index.js';
+// Pipelines
+export * from './pipeline/index.js';
+// The dashboard
+export * from './dashboard/index.js';
+// Notebook helpers
+export * from './notebook/index.js';

@@ -2,21 +2,19 @@
 // naming the problem, no stack trace, no password, and no SQL smuggled in through a name.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute, queryRows } from '@donations/lib';
 import { FAULT_DB_PORT, FAULT_DATABASE, faultEnv, runKitScript } from './fault-services.js';
 import { useFaultDatabase } from './fault-database.js';
 
-const { config, pool } = useFaultDatabase(1);
-const db = config.database;
+const { db } = useFaultDatabase(1);
 const CANARY = 'kit_canary';
 
 beforeAll(async () => {
-  await execute(pool, db, `CREATE TABLE IF NOT EXISTS ${CANARY} (id INT PRIMARY KEY)`);
+  await db.execute(`CREATE TABLE IF NOT EXISTS ${CANARY} (id INT PRIMARY KEY)`);
 });
 
 afterAll(async () => {
   // Names carrying SQL were refused, not run: the canary is still there.
-  const rows = await queryRows(pool, db, 'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [FAULT_DATABASE, CANARY]);
+  const rows = await db.query('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [FAULT_DATABASE, CANARY]);
   expect(rows).toHaveLength(1);
 });
 
@@ -49,7 +47,8 @@ const CASES: BadSetting[] = [
   { name: 'DATABASE_TLS unknown', env: { DATABASE_TLS: 'maybe' }, script: 'infra/reconcile.ts', says: /DATABASE_TLS: "maybe" is not a TLS mode/ },
   { name: 'topic name carrying SQL', env: { KAFKA_TOPIC: `donations'; DROP TABLE ${CANARY}; --` }, script: 'infra/produce.ts', args: ['--count', '10'], says: /KAFKA_TOPIC: .* is not a valid topic name/ },
   { name: 'table name carrying SQL', script: 'infra/pipeline.ts', args: ['--status', '--table', `donations; DROP TABLE ${CANARY}`], says: /Invalid table name "donations; DROP TABLE kit_canary"/ },
-  { name: 'a count that is not a number', script: 'infra/produce.ts', args: ['--count', 'lots'], says: /--count: "lots" is not a number/ },
+  { name: 'a count that is not a number', script: 'infra/produce.ts', args: ['--count', 'lots'], says: /--count: "lots" is not a count \(examples: 50000, 50k, 2m for two million\)/ },
+  { name: 'a duration without a unit', script: 'infra/produce.ts', args: ['--duration', '60'], says: /--duration: "60" is not a duration: give a unit \(examples: 500ms, 30s, 2m, 1h\)/ },
   { name: 'unreachable database', env: { DATABASE_URL: url((u) => (u.port = String(FAULT_DB_PORT + 93))) }, script: 'infra/reconcile.ts', says: /Cannot reach the database at 127\.0\.0\.1:13399.*npm run up/ },
   { name: 'wrong database password', env: { DATABASE_URL: url((u) => (u.password = wrongPassword)) }, script: 'infra/reconcile.ts', says: /refused user 'kit'.*check the user and password in DATABASE_URL/ },
   { name: 'unreachable broker', env: { KAFKA_BROKERS: '127.0.0.1:19099' }, script: 'infra/produce.ts', args: ['--count', '10'], says: /Cannot reach Kafka at 127\.0\.0\.1:19099/ },
@@ -72,7 +71,7 @@ describe('faults: bad configuration', () => {
     expect(errorLines[0]).toMatch(/^error: /);
     expect(errorLines[0]).toMatch(says);
     expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    for (const secret of [db.password, wrongPassword, saslPassword]) expect(output).not.toContain(secret);
+    for (const secret of [db.settings.password, wrongPassword, saslPassword]) expect(output).not.toContain(secret);
     expect(result.ms).toBeLessThan(10_000);
   });
 });

@@ -6,19 +6,16 @@ import {
   Campaign,
   LocalPipeline,
   createKafka,
-  createProducer,
   createTopic,
-  execute,
   naiveTableDdl,
-  queryRows,
+  produceMessages,
   uniqueTopicName,
   type DonationEvent,
 } from '@donations/lib';
 import { useFaultDatabase } from './fault-database.js';
 import { recordFigures } from './figures.js';
 
-const { config, pool } = useFaultDatabase(2);
-const db = config.database;
+const { config, db } = useFaultDatabase(2);
 
 /** What the pipeline must do with a message: reject it with a kind, load it, or skip it as a duplicate. */
 type Outcome = { rejected: string } | { lands: true } | { skippedDuplicate: true };
@@ -80,8 +77,8 @@ describe('faults: bad messages', () => {
     const kafka = createKafka(config.kafka);
     const topic = uniqueTopicName('kit-faults-bad');
     const table = `bad_${topic.slice(-6).replace(/\W/g, '')}`;
-    await createTopic(kafka, config.kafka, { topic, partitions: 1 });
-    await execute(pool, db, naiveTableDdl('mariadb', table).sql);
+    await createTopic(kafka, { topic, partitions: 1 });
+    await db.execute(naiveTableDdl('mariadb', table).sql);
 
     // good, bad, good, bad, ..., good: offsets follow the order of the sends.
     const goodIds: number[] = [];
@@ -93,16 +90,9 @@ describe('faults: bad messages', () => {
     const messages: { value: Buffer | null; bad?: BadMessage }[] = [{ value: sendGood() }];
     for (const bad of corpus(() => goodIds[0]!)) messages.push({ value: bad.value, bad }, { value: sendGood() });
 
-    const producer = createProducer(kafka);
-    await producer.connect();
-    const offsets: string[] = [];
-    for (const message of messages) {
-      const [record] = await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: message.value }] });
-      offsets.push(record!.baseOffset!);
-    }
-    await producer.disconnect();
+    const offsets = (await produceMessages(kafka, topic, messages.map((m) => ({ key: 'k', value: m.value })))).map((landed) => landed.offset);
 
-    const pipeline = new LocalPipeline(config, { name: `${table}_pipeline`, topic, table, format: 'donations-json', batchIntervalMs: 50 });
+    const pipeline = new LocalPipeline({ db, kafka }, { name: `${table}_pipeline`, topic, table, format: 'donations-json', batchIntervalMs: 50 });
     try {
       await pipeline.create();
       await pipeline.start();
@@ -111,7 +101,7 @@ describe('faults: bad messages', () => {
       expect(pipeline.lastError).toBeUndefined();
 
       const errors = new Map((await pipeline.errors(1_000)).map((e) => [e.offset, e]));
-      const held = new Set((await queryRows<{ id: number }>(pool, db, `SELECT transaction_id AS id FROM \`${table}\``)).map((r) => Number(r.id)));
+      const held = new Set((await db.query<{ id: number }>(`SELECT transaction_id AS id FROM \`${table}\``)).map((r) => Number(r.id)));
       const batches = await pipeline.batches(1_000);
       const skipped = batches.reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0);
 

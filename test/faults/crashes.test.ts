@@ -9,10 +9,8 @@ import {
   LocalPipeline,
   createKafka,
   createTopic,
-  execute,
   naiveTableDdl,
   produceCampaign,
-  queryRows,
   reconcileCampaign,
   recordProduced,
   startCampaign,
@@ -25,16 +23,16 @@ import { useFaultDatabase } from './fault-database.js';
 import { recordFigures } from './figures.js';
 import type { WorkerEvent } from './pipeline-worker.js';
 
-const { config, pool } = useFaultDatabase(4);
-const db = config.database;
+const { config, db } = useFaultDatabase(4);
+const kafka = createKafka(config.kafka);
 
 /** A fresh topic and table for one scenario. */
 async function scenario(prefix: string, partitions = 2) {
   const topic = uniqueTopicName(`kit-faults-${prefix}`);
   const table = `${prefix}_${topic.slice(-6).replace(/\W/g, '')}`;
   const pipeline = `${prefix}_pipeline_${topic.slice(-6).replace(/\W/g, '')}`;
-  await createTopic(createKafka(config.kafka), config.kafka, { topic, partitions });
-  await execute(pool, db, naiveTableDdl('mariadb', table).sql);
+  await createTopic(kafka, { topic, partitions });
+  await db.execute(naiveTableDdl('mariadb', table).sql);
   return { topic, table, pipeline };
 }
 
@@ -89,14 +87,12 @@ function startWorker(pipeline: string, topic: string, table: string, pauseInBatc
 }
 
 async function tableCount(table: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(pool, db, `SELECT COUNT(*) AS n FROM \`${table}\``);
+  const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${table}\``);
   return Number(row!.n);
 }
 
 async function batchTotals(pipeline: string): Promise<{ inserted: number; skipped: number; rejected: number }> {
-  const [row] = await queryRows<{ inserted: number | null; skipped: number | null; rejected: number | null }>(
-    pool,
-    db,
+  const [row] = await db.query<{ inserted: number | null; skipped: number | null; rejected: number | null }>(
     'SELECT SUM(rows_inserted) AS inserted, SUM(rows_skipped_duplicates) AS skipped, SUM(rows_rejected) AS rejected FROM kit_pipelines_batches WHERE pipeline_name = ?',
     [pipeline],
   );
@@ -105,7 +101,7 @@ async function batchTotals(pipeline: string): Promise<{ inserted: number; skippe
 
 /** Loads what is left with an in-process pipeline, until the topic's end. */
 async function drain(pipeline: string, topic: string, table: string): Promise<void> {
-  const local = new LocalPipeline(config, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
+  const local = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
   try {
     await local.create();
     await local.start();
@@ -119,10 +115,10 @@ async function drain(pipeline: string, topic: string, table: string): Promise<vo
 async function accountFor(table: string, summary: ProduceSummary) {
   const first = summary.firstTransactionId!;
   const last = summary.lastTransactionId!;
-  const [inRange] = await queryRows<{ n: number }>(pool, db, `SELECT COUNT(*) AS n FROM \`${table}\` WHERE transaction_id BETWEEN ? AND ?`, [first, last]);
+  const [inRange] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE transaction_id BETWEEN ? AND ?`, [first, last]);
   let unacknowledgedLanded = 0;
   for (const range of summary.unacknowledged) {
-    const [row] = await queryRows<{ n: number }>(pool, db, `SELECT COUNT(*) AS n FROM \`${table}\` WHERE transaction_id BETWEEN ? AND ?`, [range.from, range.to]);
+    const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE transaction_id BETWEEN ? AND ?`, [range.from, range.to]);
     unacknowledgedLanded += Number(row!.n);
   }
   const unacknowledged = summary.unacknowledged.reduce((sum, r) => sum + (r.to - r.from + 1), 0);
@@ -133,11 +129,10 @@ async function accountFor(table: string, summary: ProduceSummary) {
 describe('faults: crashes and restarts', () => {
   it('kill -9 of the pipeline inside a batch, four times while a campaign is produced: nothing lost, nothing twice', async () => {
     const { topic, table, pipeline } = await scenario('kill');
-    const kafka = createKafka(config.kafka);
-    const campaign = await startCampaign(pool, db, { seed: 11 });
+    const campaign = await startCampaign(db, { seed: 11 });
     // Produces until the kills are done: every life of the worker has new messages to load.
     const stopProducing = new AbortController();
-    const producing = produceCampaign(kafka, config.kafka, { topic, campaign, rate: 4_000, batchSize: 200, signal: stopProducing.signal });
+    const producing = produceCampaign(kafka, { topic, campaign, rate: 4_000, batchSize: 200, signal: stopProducing.signal });
 
     const kills = 4;
     const rolledBack: number[] = [];
@@ -156,10 +151,10 @@ describe('faults: crashes and restarts', () => {
 
     stopProducing.abort();
     const summary = await producing;
-    await recordProduced(pool, db, campaign.id, { acknowledged: summary.acknowledged, amount: summary.amountAcknowledged, lastTransactionId: summary.lastTransactionId! });
+    await recordProduced(db, summary);
     await drain(pipeline, topic, table);
 
-    const result = await reconcileCampaign(pool, db, campaign.id, { table, pipeline });
+    const result = await reconcileCampaign(db, campaign.id, { table });
     const totals = await batchTotals(pipeline);
     recordFigures({
       scenario: 'pipeline killed',
@@ -210,28 +205,28 @@ async function ingestThroughRestart(fault: keyof typeof FAULTS, seed: number): P
   const [service, signal] = fault.split(':') as ['mariadb' | 'kafka', NodeJS.Signals];
   const { topic, table, pipeline } = await scenario(`${service}_${signal.slice(3).toLowerCase()}`);
   // 15 retries outlast a broker restart (about 40 s of backoff in all).
-  const kafka = createKafka(config.kafka, { retries: producerRetries });
-  const campaign = await startCampaign(pool, db, { seed });
-  const local = new LocalPipeline(config, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
+  const producerKafka = createKafka(config.kafka, { retries: producerRetries });
+  const campaign = await startCampaign(db, { seed });
+  const local = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
   await local.create();
   await local.start();
-  const producing = produceCampaign(kafka, config.kafka, { topic, campaign, count: 40_000, rate: 4_000, batchSize: 200 });
+  const producing = produceCampaign(producerKafka, { topic, campaign, count: 40_000, rate: 4_000, batchSize: 200 });
 
   await waitUntil('5,000 rows in the table', async () => (await tableCount(table)) > 5_000, { timeoutMs: 30_000 });
   const { downMs } = await restartService(service, signal);
   const summary = await producing;
   // The campaign's tally goes in once the database is back.
-  await recordProduced(pool, db, campaign.id, { acknowledged: summary.acknowledged, amount: summary.amountAcknowledged, lastTransactionId: summary.lastTransactionId! });
+  await recordProduced(db, summary);
   await local.waitUntilCaughtUp({ timeoutMs: 120_000 });
   expect((await local.status())?.state).toBe('Running');
   // Seen from another object, it runs: it holds its lock again after a database restart.
-  const observer = new LocalPipeline(config, local.spec);
+  const observer = new LocalPipeline({ db, kafka }, local.spec);
   await waitUntil('the pipeline, seen from another object,', async () => (await observer.status())?.state === 'Running', { timeoutMs: 10_000 });
   await observer.close();
   await local.close();
 
   const accounted = await accountFor(table, summary);
-  const result = await reconcileCampaign(pool, db, campaign.id, { table, pipeline });
+  const result = await reconcileCampaign(db, campaign.id, { table });
   const totals = await batchTotals(pipeline);
   recordFigures({
     scenario: name,

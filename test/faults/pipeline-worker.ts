@@ -14,8 +14,7 @@
  *   {"event":"rows-written","rows":500}    (inside the transaction, before COMMIT)
  *   {"event":"batch","partition":0,"rows":500,...}   (after COMMIT)
  */
-import type { PoolConnection } from 'mysql2/promise';
-import { LocalPipeline, describeError, loadConfig, type BatchSummary, type Row } from '@donations/lib';
+import { LocalPipeline, createKafka, describeError, loadConfig, openDatabase, type BatchSummary } from '@donations/lib';
 
 export type WorkerEvent =
   | { event: 'started' }
@@ -29,15 +28,11 @@ function emit(event: WorkerEvent): void {
 
 const pauseMs = Number(process.env.FAULT_PAUSE_IN_BATCH_MS ?? 0);
 
-class PausingPipeline extends LocalPipeline {
-  protected override async writeRows(connection: PoolConnection, rows: Row[]): Promise<number> {
-    const inserted = await super.writeRows(connection, rows);
-    if (pauseMs > 0) {
-      emit({ event: 'rows-written', rows: inserted });
-      await new Promise((r) => setTimeout(r, pauseMs));
-    }
-    return inserted;
-  }
+/** Inside the batch's transaction, after its rows are written: a kill here lands before COMMIT. */
+async function pauseBeforeCommit(rowsWritten: number): Promise<void> {
+  if (pauseMs <= 0) return;
+  emit({ event: 'rows-written', rows: rowsWritten });
+  await new Promise((r) => setTimeout(r, pauseMs));
 }
 
 const [name, topic, table] = process.argv.slice(2);
@@ -47,7 +42,9 @@ if (!name || !topic || !table) {
 }
 
 try {
-  const pipeline = new PausingPipeline(loadConfig(), { name, topic, table, format: 'donations-json', batchIntervalMs: 50 });
+  const config = loadConfig();
+  const handles = { db: openDatabase(config.database), kafka: createKafka(config.kafka) };
+  const pipeline = new LocalPipeline(handles, { name, topic, table, format: 'donations-json', batchIntervalMs: 50 }, { beforeCommit: pauseBeforeCommit });
   pipeline.onBatch((summary) => emit({ event: 'batch', ...summary }));
   await pipeline.create();
   await pipeline.start();

@@ -7,16 +7,13 @@ import {
   InvalidIdentifierError,
   SqlError,
   checkDatabase,
-  createPool,
   dropDatabase,
   ensureDatabase,
-  execute,
   loadConfig,
-  queryRows,
-  withDotEnv,
+  openDatabase,
 } from '@donations/lib';
 
-const config = loadConfig(withDotEnv(process.env));
+const config = loadConfig();
 const scratch = `kit_test_${randomBytes(4).toString('hex')}`;
 
 afterAll(async () => {
@@ -33,28 +30,31 @@ describe('database', () => {
   it('creates, uses and drops a scratch database', async () => {
     expect(await ensureDatabase(config.database, scratch)).toBe(true);
     expect(await ensureDatabase(config.database, scratch)).toBe(false);
-    const pool = createPool(config.database, { database: scratch });
+    const db = openDatabase(config.database, { database: scratch });
     try {
-      await execute(pool, config.database, 'CREATE TABLE t (id INT PRIMARY KEY, at DATETIME NOT NULL)');
-      await execute(pool, config.database, 'INSERT INTO t VALUES (?, ?), (?, ?)', [1, new Date('2026-01-02T03:04:05Z'), 2, new Date('2026-01-02T03:04:06Z')]);
-      const rows = await queryRows<{ id: number; at: Date }>(pool, config.database, 'SELECT id, at FROM t ORDER BY id');
+      await db.execute('CREATE TABLE t (id INT PRIMARY KEY, at DATETIME NOT NULL)');
+      await db.execute('INSERT INTO t VALUES (?, ?), (?, ?)', [1, new Date('2026-01-02T03:04:05Z'), 2, new Date('2026-01-02T03:04:06Z')]);
+      const rows = await db.query<{ id: number; at: Date }>('SELECT id, at FROM t ORDER BY id');
       // UTC end to end: what goes in as UTC comes back as the same instant.
       expect(rows.map((r) => [r.id, r.at.toISOString()])).toEqual([
         [1, '2026-01-02T03:04:05.000Z'],
         [2, '2026-01-02T03:04:06.000Z'],
       ]);
-      const error = await execute(pool, config.database, 'INSERT INTO t VALUES (1, NOW())').catch((e: unknown) => e);
+      const error = await db.execute('INSERT INTO t VALUES (1, NOW())').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SqlError);
       expect((error as Error).message).toMatch(/^ER_DUP_ENTRY: Duplicate entry '1'/);
+      // A closed handle reopens on its next use: a notebook's exercises still run after its last cell.
+      await db.close();
+      expect(await db.query('SELECT id FROM t ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
     } finally {
-      await pool.end();
+      await db.close();
     }
     await dropDatabase(config.database, scratch);
-    const pool2 = createPool(config.database, { database: null });
+    const server = openDatabase(config.database, { database: null });
     try {
-      expect(await queryRows(pool2, config.database, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [scratch])).toEqual([]);
+      expect(await server.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [scratch])).toEqual([]);
     } finally {
-      await pool2.end();
+      await server.close();
     }
   });
 

@@ -4,26 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, Panel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  CAMPAIGN_VARIABLE,
-  DASHBOARD_QUERIES,
-  DONATION_COLUMN_NAMES,
-  DONATIONS_TABLE,
-  DatabaseAuthError,
-  GrafanaError,
-  SqlError,
-  createPool,
-  dropReadOnlyUser,
-  ensureReadOnlyUser,
-  execute,
-  expandGrafanaSql,
-  naiveTableDdl,
-  queryRows,
-  startCampaign,
-  type DatabaseConfig,
-  type DonationEvent,
-  type Pool,
-} from '@donations/lib';
+import { CAMPAIGN_VARIABLE, openDatabase, type Database, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, DONATIONS_TABLE, DatabaseAuthError, GrafanaError, SqlError, dropReadOnlyUser, ensureReadOnlyUser, expandGrafanaSql, naiveTableDdl, startCampaign, type DatabaseConfig, type DonationEvent } from '@donations/lib';
 import type { MySqlQuery } from '../../grafana/mysql-query.js';
 import { scratch, type Scratch } from './helpers.js';
 
@@ -32,7 +13,7 @@ const panels = (dashboard.panels ?? []) as Panel[];
 const variables = dashboard.templating.list ?? [];
 
 let s: Scratch;
-let reader: Pool;
+let reader: Database;
 let readerConfig: DatabaseConfig;
 const readerUser = `kit_test_reader_${randomBytes(4).toString('hex')}`;
 const readerPassword = randomBytes(12).toString('hex');
@@ -46,27 +27,27 @@ const lastFiveMinutes = { from: new Date(now - 5 * 60_000), to: new Date(now + 6
 beforeAll(async () => {
   s = await scratch();
   const db = s.config.database;
-  await execute(s.pool, db, naiveTableDdl(db.target).sql);
+  await s.db.execute(naiveTableDdl(db.target).sql);
   // An older campaign first, so that "latest" really picks the one under test.
-  const older = await startCampaign(s.pool, db, { seed: 3 });
+  const older = await startCampaign(s.db, { seed: 3 });
   olderCampaignId = older.id;
-  const campaign = await startCampaign(s.pool, db, { seed: 4 });
+  const campaign = await startCampaign(s.db, { seed: 4 });
   campaignId = campaign.id;
   // 3,000 donations over the last 60 s: queries 6 and 7 (35 s and 28 s windows) see about half.
   events = Array.from({ length: 3_000 }, (_, i) => campaign.next(new Date(now - (i % 60) * 1_000)));
   const noise = Array.from({ length: 300 }, () => older.next(new Date(now)));
   const rows = [...events, ...noise].map((e) => DONATION_COLUMN_NAMES.map((c) => e[c]));
-  await execute(s.pool, db, `INSERT INTO ${DONATIONS_TABLE} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [rows]);
+  await s.db.execute(`INSERT INTO ${DONATIONS_TABLE} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [rows]);
 
-  await ensureReadOnlyUser(s.pool, db, readerUser, readerPassword);
+  await ensureReadOnlyUser(s.db, readerUser, readerPassword);
   readerConfig = { ...db, user: readerUser, password: readerPassword };
-  reader = createPool(readerConfig, { connectionLimit: 4 });
+  reader = openDatabase(readerConfig, { connectionLimit: 4 });
 });
 
 afterAll(async () => {
-  await reader?.end().catch(() => undefined);
+  await reader?.close();
   if (s) {
-    await dropReadOnlyUser(s.pool, s.config.database, readerUser);
+    await dropReadOnlyUser(s.db, readerUser);
     await s.cleanup();
   }
 });
@@ -86,7 +67,7 @@ function rawSql(panel: Panel): string {
 /** What Grafana sends for a panel: the campaign the variable selects, the dashboard's time range. */
 async function runPanel(panel: Panel, campaign: number): Promise<Record<string, unknown>[]> {
   const sql = expandGrafanaSql(rawSql(panel), { variables: { [CAMPAIGN_VARIABLE]: campaign }, timeRange: lastFiveMinutes });
-  return queryRows(reader, readerConfig, sql);
+  return reader.query(sql);
 }
 
 const isNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
@@ -94,7 +75,7 @@ const isText = (value: unknown) => typeof value === 'string' && value.length > 0
 
 describe('the dashboard on real rows, as the read-only user', () => {
   it('selects the latest campaign by default', async () => {
-    const choices = await queryRows<Record<string, unknown>>(reader, readerConfig, String(variable(CAMPAIGN_VARIABLE).query));
+    const choices = await reader.query<Record<string, unknown>>(String(variable(CAMPAIGN_VARIABLE).query));
     // Grafana selects the first choice when the dashboard opens.
     expect(Number(Object.values(choices[0]!)[0])).toBe(campaignId);
     expect(choices).toHaveLength(2);
@@ -149,8 +130,8 @@ describe('the dashboard on real rows, as the read-only user', () => {
     const [fromSec, toSec] = [Math.floor(range.from.getTime() / 1000), Math.floor(range.to.getTime() / 1000)];
     const expected = events.filter((e) => second(e) >= fromSec && second(e) <= toSec).length;
     const expand = (sql: string) => expandGrafanaSql(sql, { variables: { campaign: campaignId }, timeRange: range });
-    const filtered = await queryRows(reader, readerConfig, expand(`SELECT COUNT(*) AS n FROM ${DONATIONS_TABLE} WHERE campaign_id = $campaign AND $__timeFilter(transaction_date)`));
-    const between = await queryRows(reader, readerConfig, expand(`SELECT COUNT(*) AS n FROM ${DONATIONS_TABLE} WHERE campaign_id = \${campaign} AND transaction_date >= $__timeFrom() AND transaction_date <= $__timeTo()`));
+    const filtered = await reader.query(expand(`SELECT COUNT(*) AS n FROM ${DONATIONS_TABLE} WHERE campaign_id = $campaign AND $__timeFilter(transaction_date)`));
+    const between = await reader.query(expand(`SELECT COUNT(*) AS n FROM ${DONATIONS_TABLE} WHERE campaign_id = \${campaign} AND transaction_date >= $__timeFrom() AND transaction_date <= $__timeTo()`));
     expect(filtered).toEqual([{ n: expected }]);
     expect(between).toEqual([{ n: expected }]);
     expect(expected).toBeGreaterThan(0);
@@ -159,41 +140,41 @@ describe('the dashboard on real rows, as the read-only user', () => {
 
   it('cannot write or create anything', async () => {
     const row = DONATION_COLUMN_NAMES.map((c) => events[0]![c]);
-    await expect(execute(reader, readerConfig, `INSERT INTO ${DONATIONS_TABLE} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES (?)`, [row])).rejects.toBeInstanceOf(SqlError);
-    await expect(execute(reader, readerConfig, 'CREATE TABLE grafana_was_here (id INT)')).rejects.toBeInstanceOf(SqlError);
-    await expect(execute(reader, readerConfig, `DELETE FROM ${DONATIONS_TABLE}`)).rejects.toThrow(/read-only by design/);
+    await expect(reader.execute(`INSERT INTO ${DONATIONS_TABLE} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES (?)`, [row])).rejects.toBeInstanceOf(SqlError);
+    await expect(reader.execute('CREATE TABLE grafana_was_here (id INT)')).rejects.toBeInstanceOf(SqlError);
+    await expect(reader.execute(`DELETE FROM ${DONATIONS_TABLE}`)).rejects.toThrow(/read-only by design/);
   });
 });
 
 describe('ensureReadOnlyUser', () => {
   it('sets a new password when run again', async () => {
     const newPassword = randomBytes(12).toString('hex');
-    await ensureReadOnlyUser(s.pool, s.config.database, readerUser, newPassword);
-    const fresh = createPool({ ...readerConfig, password: newPassword }, { connectionLimit: 1 });
-    const stale = createPool(readerConfig, { connectionLimit: 1 });
+    await ensureReadOnlyUser(s.db, readerUser, newPassword);
+    const fresh = openDatabase({ ...readerConfig, password: newPassword }, { connectionLimit: 1 });
+    const stale = openDatabase(readerConfig, { connectionLimit: 1 });
     try {
-      expect(await queryRows(fresh, readerConfig, 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
-      await expect(queryRows(stale, readerConfig, 'SELECT 1 AS ok')).rejects.toBeInstanceOf(DatabaseAuthError);
+      expect(await fresh.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+      await expect(stale.query('SELECT 1 AS ok')).rejects.toBeInstanceOf(DatabaseAuthError);
     } finally {
-      await fresh.end();
-      await stale.end();
-      await ensureReadOnlyUser(s.pool, s.config.database, readerUser, readerPassword);
+      await fresh.close();
+      await stale.close();
+      await ensureReadOnlyUser(s.db, readerUser, readerPassword);
     }
   });
 
   it('refuses an account that holds more than SELECT', async () => {
     const db = s.config.database;
-    await execute(s.pool, db, `GRANT INSERT ON \`${db.database}\`.* TO ?@'%'`, [readerUser]);
+    await s.db.execute(`GRANT INSERT ON \`${db.database}\`.* TO ?@'%'`, [readerUser]);
     try {
-      await expect(ensureReadOnlyUser(s.pool, db, readerUser, readerPassword)).rejects.toThrow(GrafanaError);
-      await expect(ensureReadOnlyUser(s.pool, db, readerUser, readerPassword)).rejects.toThrow(/holds more than SELECT .*INSERT/);
+      await expect(ensureReadOnlyUser(s.db, readerUser, readerPassword)).rejects.toThrow(GrafanaError);
+      await expect(ensureReadOnlyUser(s.db, readerUser, readerPassword)).rejects.toThrow(/holds more than SELECT .*INSERT/);
     } finally {
-      await execute(s.pool, db, `REVOKE INSERT ON \`${db.database}\`.* FROM ?@'%'`, [readerUser]);
+      await s.db.execute(`REVOKE INSERT ON \`${db.database}\`.* FROM ?@'%'`, [readerUser]);
     }
   });
 
   it('refuses names carrying SQL and the placeholder password', async () => {
-    await expect(ensureReadOnlyUser(s.pool, s.config.database, "x'@'%", readerPassword)).rejects.toThrow(/Invalid user name/);
-    await expect(ensureReadOnlyUser(s.pool, s.config.database, readerUser, 'change-me-grafana-password')).rejects.toThrow(/still the placeholder/);
+    await expect(ensureReadOnlyUser(s.db, "x'@'%", readerPassword)).rejects.toThrow(/Invalid user name/);
+    await expect(ensureReadOnlyUser(s.db, readerUser, 'change-me-grafana-password')).rejects.toThrow(/still the placeholder/);
   });
 });

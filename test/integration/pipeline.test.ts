@@ -2,15 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LocalPipeline,
-  execute,
   naiveTableDdl,
+  openDatabase,
   produceCampaign,
   produceLine,
-  queryRows,
+  produceMessages,
   reconcileCampaign,
   recordProduced,
   startCampaign,
-  createProducer,
   messagesTableDdl,
   type PipelineSpec,
 } from '@donations/lib';
@@ -25,8 +24,8 @@ afterAll(async () => {
 });
 
 async function donationsPipeline(name: string, table: string, topic: string, extra: Partial<PipelineSpec> = {}) {
-  await execute(s.pool, s.config.database, naiveTableDdl('mariadb', table).sql);
-  const pipeline = new LocalPipeline(s.config, { name, topic, table, format: 'donations-json', ...extra }, { pool: s.pool, kafka: s.kafka });
+  await s.db.execute(naiveTableDdl('mariadb', table).sql);
+  const pipeline = new LocalPipeline(s, { name, topic, table, format: 'donations-json', ...extra });
   await pipeline.create();
   return pipeline;
 }
@@ -34,15 +33,15 @@ async function donationsPipeline(name: string, table: string, topic: string, ext
 describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (MariaDB)', () => {
   it('loads a 50k-event campaign exactly: counts and sums reconcile', async () => {
     const topic = await s.topic(2);
-    const campaign = await startCampaign(s.pool, s.config.database, { seed: 11 });
+    const campaign = await startCampaign(s.db, { seed: 11 });
     const pipeline = await donationsPipeline('p50k', 'donations_50k', topic);
-    const sent = await produceCampaign(s.kafka, s.config.kafka, { topic, campaign, count: 50_000 });
+    const sent = await produceCampaign(s.kafka, { topic, campaign, count: 50_000 });
     expect(sent.acknowledged).toBe(50_000);
-    await recordProduced(s.pool, s.config.database, campaign.id, { acknowledged: sent.acknowledged, amount: sent.amountAcknowledged, lastTransactionId: sent.lastTransactionId! });
+    await recordProduced(s.db, sent);
     await pipeline.start();
     await pipeline.waitUntilCaughtUp({ timeoutMs: 90_000 });
     await pipeline.stop();
-    const result = await reconcileCampaign(s.pool, s.config.database, campaign.id, { table: 'donations_50k', pipeline: 'p50k' });
+    const result = await reconcileCampaign(s.db, campaign.id, { table: 'donations_50k', pipeline });
     expect(result).toMatchObject({ sent: 50_000, held: 50_000, missing: 0, duplicated: 0, unexpected: 0, rejected: 0, exact: true });
     expect(result.amountHeld).toBe(sent.amountAcknowledged);
     const batches = await pipeline.batches(1000);
@@ -52,14 +51,11 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
 
   it('skips and counts duplicates in the topic', async () => {
     const topic = await s.topic();
-    const campaign = await startCampaign(s.pool, s.config.database, { seed: 12 });
+    const campaign = await startCampaign(s.db, { seed: 12 });
     const events = Array.from({ length: 100 }, () => campaign.next());
-    const producer = createProducer(s.kafka);
-    await producer.connect();
     // Every event twice, and the first ten a third time.
     const doubled = [...events, ...events, ...events.slice(0, 10)];
-    await producer.send({ topic, messages: doubled.map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) })) });
-    await producer.disconnect();
+    await produceMessages(s.kafka, topic, doubled.map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) })));
     const pipeline = await donationsPipeline('pdup', 'donations_dup', topic);
     await pipeline.start();
     await pipeline.waitUntilCaughtUp();
@@ -67,13 +63,13 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
     const batches = await pipeline.batches();
     expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(100);
     expect(batches.reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0)).toBe(110);
-    const [row] = await queryRows<{ n: number; amount: number }>(s.pool, s.config.database, 'SELECT COUNT(*) AS n, SUM(total_amount) AS amount FROM donations_dup');
+    const [row] = await s.db.query<{ n: number; amount: number }>('SELECT COUNT(*) AS n, SUM(total_amount) AS amount FROM donations_dup');
     expect(row).toEqual({ n: 100, amount: events.reduce((sum, e) => sum + e.total_amount, 0) });
   });
 
   it('records malformed messages with reason, partition and offset while good rows load', async () => {
     const topic = await s.topic();
-    const campaign = await startCampaign(s.pool, s.config.database, { seed: 13 });
+    const campaign = await startCampaign(s.db, { seed: 13 });
     const good = Array.from({ length: 6 }, () => campaign.next());
     const lines = [
       JSON.stringify(good[0]),
@@ -84,12 +80,12 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
       JSON.stringify({ ...good[4], total_amount: -5 }),
       JSON.stringify(good[5]),
     ];
-    for (const line of lines) await produceLine(s.kafka, s.config.kafka, topic, line);
+    for (const line of lines) await produceLine(s.kafka, topic, line);
     const pipeline = await donationsPipeline('pbad', 'donations_bad', topic);
     await pipeline.start();
     await pipeline.waitUntilCaughtUp();
     await pipeline.stop();
-    const ids = await queryRows<{ transaction_id: number }>(s.pool, s.config.database, 'SELECT transaction_id FROM donations_bad ORDER BY transaction_id');
+    const ids = await s.db.query<{ transaction_id: number }>('SELECT transaction_id FROM donations_bad ORDER BY transaction_id');
     expect(ids.map((r) => r.transaction_id)).toEqual([good[0], good[1], good[3], good[5]].map((e) => e!.transaction_id));
     const errors = (await pipeline.errors()).sort((a, b) => Number(a.offset) - Number(b.offset));
     expect(errors.map((e) => [e.partition, e.offset, e.kind])).toEqual([
@@ -102,23 +98,23 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
 
   it('resumes from the stored offsets after a stop mid-stream and still reconciles exactly', async () => {
     const topic = await s.topic();
-    const campaign = await startCampaign(s.pool, s.config.database, { seed: 14 });
+    const campaign = await startCampaign(s.db, { seed: 14 });
     const pipeline = await donationsPipeline('prestart', 'donations_restart', topic, { batchIntervalMs: 50 });
-    const producing = produceCampaign(s.kafka, s.config.kafka, { topic, campaign, count: 30_000, rate: 15_000, batchSize: 500 });
+    const producing = produceCampaign(s.kafka, { topic, campaign, count: 30_000, rate: 15_000, batchSize: 500 });
     await pipeline.start();
     await new Promise((r) => setTimeout(r, 700));
     await pipeline.stop();
     const midway = await pipeline.cursors();
-    expect(Number(midway[0]!.cursorOffset)).toBeGreaterThan(0);
-    expect(Number(midway[0]!.cursorOffset)).toBeLessThan(30_000);
+    expect(Number(midway[0]!.loadedOffset)).toBeGreaterThan(0);
+    expect(Number(midway[0]!.loadedOffset)).toBeLessThan(30_000);
     // A fresh instance, like a new process: it must start from the database's cursor.
-    const again = new LocalPipeline(s.config, pipeline.spec, { pool: s.pool, kafka: s.kafka });
+    const again = new LocalPipeline(s, pipeline.spec);
     await again.start();
     const sent = await producing;
-    await recordProduced(s.pool, s.config.database, campaign.id, { acknowledged: sent.acknowledged, amount: sent.amountAcknowledged, lastTransactionId: sent.lastTransactionId! });
+    await recordProduced(s.db, sent);
     await again.waitUntilCaughtUp({ timeoutMs: 60_000 });
     await again.stop();
-    const result = await reconcileCampaign(s.pool, s.config.database, campaign.id, { table: 'donations_restart' });
+    const result = await reconcileCampaign(s.db, campaign.id, { table: 'donations_restart' });
     expect(result).toMatchObject({ sent: 30_000, held: 30_000, missing: 0, duplicated: 0, exact: true });
     const skipped = (await again.batches(1000)).reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0);
     expect(skipped).toBe(0);
@@ -127,53 +123,75 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
   it('replaced with another topic, starts that topic from its beginning; the same topic keeps its cursor', async () => {
     const first = await s.topic();
     const second = await s.topic();
-    for (const line of ['a0', 'a1', 'a2']) await produceLine(s.kafka, s.config.kafka, first, line);
-    for (const line of ['b0', 'b1']) await produceLine(s.kafka, s.config.kafka, second, line);
-    await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_moved').sql);
-    const onFirst = new LocalPipeline(s.config, { name: 'pmoved', topic: first, table: 'messages_moved', format: 'lines' }, { pool: s.pool, kafka: s.kafka });
+    for (const line of ['a0', 'a1', 'a2']) await produceLine(s.kafka, first, line);
+    for (const line of ['b0', 'b1']) await produceLine(s.kafka, second, line);
+    await s.db.execute(messagesTableDdl('mariadb', 'messages_moved').sql);
+    const onFirst = new LocalPipeline(s, { name: 'pmoved', topic: first, table: 'messages_moved', format: 'lines' });
     await onFirst.create();
     await onFirst.runForeground(1);
     await onFirst.create();
-    expect((await onFirst.cursors()).map((c) => c.cursorOffset)).toEqual(['3']);
-    const onSecond = new LocalPipeline(s.config, { ...onFirst.spec, topic: second }, { pool: s.pool, kafka: s.kafka });
+    expect((await onFirst.cursors()).map((c) => c.loadedOffset)).toEqual(['3']);
+    const onSecond = new LocalPipeline(s, { ...onFirst.spec, topic: second });
     await onSecond.create();
     expect(await onSecond.cursors()).toEqual([]);
     await onSecond.runForeground(1);
-    expect((await queryRows(s.pool, s.config.database, 'SELECT id FROM messages_moved ORDER BY id')).map((r) => r.id)).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
+    expect((await s.db.query('SELECT id FROM messages_moved ORDER BY id')).map((r) => r.id)).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
   });
 
-  it('runs in one process at a time: a second runner of the same pipeline is refused until the first stops', async () => {
+  it('runs in one process at a time: while another connection holds its lock, a runner is refused', async () => {
     const topic = await s.topic();
-    await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_once').sql);
+    await s.db.execute(messagesTableDdl('mariadb', 'messages_once').sql);
     const spec: PipelineSpec = { name: 'ponce', topic, table: 'messages_once', format: 'lines' };
-    const running = new LocalPipeline(s.config, spec, { kafka: s.kafka });
-    const second = new LocalPipeline(s.config, spec, { kafka: s.kafka });
+    const pipeline = new LocalPipeline(s, spec);
+    await pipeline.create();
+    // What another process running the pipeline holds: the named lock, on a session of its own.
+    const otherProcess = openDatabase(s.config.database, { connectionLimit: 1 });
+    const session = await otherProcess.connect();
     try {
-      await running.create();
-      await running.start();
-      await expect(second.start()).rejects.toThrow('pipeline ponce is already running (another process');
-      await running.stop();
-      await second.start();
-      expect((await second.status())?.state).toBe('Running');
+      await session.query('SELECT GET_LOCK(?, 0)', [`kit_pipeline.${s.database}.ponce`]);
+      await expect(pipeline.start()).rejects.toThrow('pipeline ponce is already running in another process: stop it there first');
+      session.release();
+      await otherProcess.close();
+      await pipeline.start();
+      expect((await pipeline.status())?.state).toBe('Running');
     } finally {
-      await running.close();
-      await second.close();
+      await pipeline.close();
+      await otherProcess.close();
     }
+  });
+
+  it('a second object for the same pipeline in one process (a re-run notebook cell) stops the first, and stop() reaches the one that runs', async () => {
+    const topic = await s.topic();
+    await s.db.execute(messagesTableDdl('mariadb', 'messages_rerun').sql);
+    const spec: PipelineSpec = { name: 'prerun', topic, table: 'messages_rerun', format: 'lines' };
+    const first = new LocalPipeline(s, spec);
+    await first.create();
+    await first.start();
+    const second = new LocalPipeline(s, spec);
+    await second.create();
+    expect(first.running).toBe(false);
+    await second.start();
+    expect(second.running).toBe(true);
+    const third = new LocalPipeline(s, spec);
+    await third.stop();
+    expect(second.running).toBe(false);
+    expect((await third.status())?.state).toBe('Stopped');
+    await Promise.all([first.close(), second.close(), third.close()]);
   });
 
   it('TEST shows what messages would become and inserts nothing; FOREGROUND LIMIT 1 BATCHES loads one batch', async () => {
     const topic = await s.topic();
-    await execute(s.pool, s.config.database, messagesTableDdl('mariadb', 'messages_q').sql);
-    const pipeline = new LocalPipeline(s.config, { name: 'pmsg', topic, table: 'messages_q', format: 'lines' }, { pool: s.pool, kafka: s.kafka });
+    await s.db.execute(messagesTableDdl('mariadb', 'messages_q').sql);
+    const pipeline = new LocalPipeline(s, { name: 'pmsg', topic, table: 'messages_q', format: 'lines' });
     await pipeline.create();
-    await produceLine(s.kafka, s.config.kafka, topic, 'msg0');
-    await produceLine(s.kafka, s.config.kafka, topic, 'msg1');
+    await produceLine(s.kafka, topic, 'msg0');
+    await produceLine(s.kafka, topic, 'msg1');
     expect((await pipeline.test(1)).map((r) => r.row)).toEqual([{ id: 'msg0' }]);
-    expect(await queryRows(s.pool, s.config.database, 'SELECT * FROM messages_q')).toEqual([]);
+    expect(await s.db.query('SELECT * FROM messages_q')).toEqual([]);
     const batches = await pipeline.runForeground(1);
     expect(batches).toHaveLength(1);
     expect(batches[0]!.rows).toBe(2);
-    expect(await queryRows(s.pool, s.config.database, 'SELECT id FROM messages_q ORDER BY id')).toEqual([{ id: 'msg0' }, { id: 'msg1' }]);
+    expect(await s.db.query('SELECT id FROM messages_q ORDER BY id')).toEqual([{ id: 'msg0' }, { id: 'msg1' }]);
     expect((await pipeline.status())?.state).toBe('Stopped');
   });
 });

@@ -1,6 +1,6 @@
 // The seven queries and both schemas on the real database, with real rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Campaign, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, execute, naiveTableDdl, optimizedTableDdl, queryRows, suggestedIndexes, formatUtc } from '@donations/lib';
+import { Campaign, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, naiveTableDdl, optimizedTableDdl, suggestedIndexes, formatUtc } from '@donations/lib';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
@@ -17,9 +17,9 @@ beforeAll(async () => {
     ['naive', naiveTableDdl(s.config.database.target, 'naive')],
     ['optimized', optimizedTableDdl(s.config.database.target, 'optimized')],
   ] as const) {
-    await execute(s.pool, s.config.database, ddl.sql);
+    await s.db.execute(ddl.sql);
     const rows = [...events, ...noise].map((e) => DONATION_COLUMN_NAMES.map((c) => e[c]));
-    await execute(s.pool, s.config.database, `INSERT INTO ${table} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [rows]);
+    await s.db.execute(`INSERT INTO ${table} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [rows]);
   }
 });
 afterAll(async () => {
@@ -36,7 +36,7 @@ describe('the seven queries on real rows', () => {
   const params = { campaignId: campaign.id };
 
   it.each(['naive', 'optimized'])('answer from the %s table what the events say', async (table) => {
-    const [q1, q2, q3, q4, q5, q6, q7] = await Promise.all(DASHBOARD_QUERIES.map((q) => q.run(s.pool, s.config.database, params, table)));
+    const [q1, q2, q3, q4, q5, q6, q7] = await Promise.all(DASHBOARD_QUERIES.map((q) => q.run(s.db, params, table)));
     expect(q1).toEqual([{ donations: 2_000 }]);
     expect(q2).toEqual([{ total_donation_amount: events.reduce((sum, e) => sum + e.total_amount, 0) }]);
 
@@ -70,13 +70,13 @@ describe('the seven queries on real rows', () => {
 
   it('the optimized table answers exactly like the naive one', async () => {
     for (const q of DASHBOARD_QUERIES.slice(0, 5)) {
-      expect(await q.run(s.pool, s.config.database, params, 'optimized')).toEqual(await q.run(s.pool, s.config.database, params, 'naive'));
+      expect(await q.run(s.db, params, 'optimized')).toEqual(await q.run(s.db, params, 'naive'));
     }
   });
 
   it("the original's suggested indexes apply to the naive table", async () => {
-    for (const index of suggestedIndexes('naive')) await execute(s.pool, s.config.database, index.sql);
-    const rows = await queryRows<{ Key_name: string }>(s.pool, s.config.database, 'SHOW INDEX FROM naive');
+    for (const index of suggestedIndexes('naive')) await s.db.execute(index.sql);
+    const rows = await s.db.query<{ Key_name: string }>('SHOW INDEX FROM naive');
     expect(new Set(rows.map((r) => r.Key_name))).toEqual(new Set(['PRIMARY', ...suggestedIndexes().map((i) => i.name)]));
   });
 });

@@ -3,20 +3,20 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafka, deleteTopics, dropDatabase, loadConfig, withDotEnv } from '@donations/lib';
+import { createKafka, deleteTopics, dropDatabase, loadConfig, readEnvironment } from '@donations/lib';
 import { workshop } from '../../infra/workshop.js';
 import { ROOT } from '../../infra/services.js';
 
-const base = loadConfig(withDotEnv(process.env));
+const base = loadConfig();
 const suffix = randomBytes(3).toString('hex');
 const database = `kit_test_nb_${suffix}`;
 const topic = `kit-test-nb-${suffix}`;
-const url = new URL(withDotEnv(process.env).DATABASE_URL!);
+const url = new URL(readEnvironment().DATABASE_URL!);
 url.pathname = `/${database}`;
 
 afterAll(async () => {
   await dropDatabase({ ...base.database, database }, database);
-  await deleteTopics(createKafka(base.kafka), base.kafka, [topic]);
+  await deleteTopics(createKafka(base.kafka), [topic]);
 });
 
 describe('the workshop notebooks', () => {

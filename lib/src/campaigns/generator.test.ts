@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { CITIES, Campaign, ID_BLOCK, ORGANIZATIONS, createRandom, formatUtc, sample } from './generator.js';
+
+describe('campaign data', () => {
+  it("keeps the original's 20 cities and 4 organizations", () => {
+    expect(CITIES).toHaveLength(20);
+    expect(new Set(CITIES.map((c) => c.city)).size).toBe(20);
+    expect(CITIES.find((c) => c.city === 'Brest')).toEqual({ city: 'Brest', latitude: 48.3904, longitude: -4.4861 });
+    expect(ORGANIZATIONS).toEqual(['SmileFund', 'WarmHearts', 'PureJoy', 'SunriseAid']);
+  });
+
+  it('picks 4 distinct cities, the same for the same seed', () => {
+    const a = new Campaign({ id: 7, seed: 42 });
+    const b = new Campaign({ id: 8, seed: 42 });
+    expect(a.cities).toHaveLength(4);
+    expect(new Set(a.cities.map((c) => c.city)).size).toBe(4);
+    expect(b.cities).toEqual(a.cities);
+    expect(new Campaign({ id: 9, seed: 43 }).cities).not.toEqual(a.cities);
+  });
+
+  it('makes events with the original JSON fields, UTC dates and whole amounts from 1 to 10', () => {
+    const campaign = new Campaign({ id: 3, seed: 1 });
+    const at = new Date('2026-03-29T01:30:00Z'); // the night Paris switches to summer time
+    const event = campaign.next(at);
+    expect(Object.keys(event)).toEqual(['transaction_id', 'city', 'latitude', 'longitude', 'organization', 'transaction_date', 'total_amount', 'campaign_id', 'is_campaign_active']);
+    expect(event.transaction_id).toBe(3 * ID_BLOCK + 1);
+    expect(event.transaction_date).toBe('2026-03-29 01:30:00');
+    expect(event.campaign_id).toBe(3);
+    expect(event.is_campaign_active).toBe(1);
+    const amounts = new Set<number>();
+    for (let i = 0; i < 5_000; i++) {
+      const e = campaign.next(at);
+      amounts.add(e.total_amount);
+      expect(campaign.cities.map((c) => c.city)).toContain(e.city);
+      expect(ORGANIZATIONS).toContain(e.organization);
+    }
+    expect([...amounts].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('never repeats a transaction id over 1 M events across campaigns', () => {
+    const seen = new Set<number>();
+    const campaigns = [1, 2, 3, 4].map((id) => new Campaign({ id, seed: 5 }));
+    const at = new Date(0);
+    for (let i = 0; i < 250_000; i++) for (const campaign of campaigns) seen.add(campaign.next(at).transaction_id);
+    expect(seen.size).toBe(1_000_000);
+    expect(Number.isSafeInteger(Math.max(...[...seen].slice(-1000)))).toBe(true);
+  });
+
+  it('rejects campaign ids whose transaction ids would not be exact', () => {
+    expect(() => new Campaign({ id: 0 })).toThrow(RangeError);
+    expect(() => new Campaign({ id: 10_000_000 })).toThrow(/out of range/);
+  });
+
+  it('formats UTC whatever the local time zone', () => {
+    expect(formatUtc(new Date('2026-07-01T23:59:59.999Z'))).toBe('2026-07-01 23:59:59');
+  });
+
+  it('samples without repetition and is deterministic', () => {
+    const random = createRandom(99);
+    const picked = sample([1, 2, 3, 4, 5], 5, random);
+    expect([...picked].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(createRandom(1)()).toBe(createRandom(1)());
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Reconciliation: what the producer got acknowledged for a campaign against what a table
+ * holds, down to the missing ids. Ids are the campaign's contiguous sequence, so a gap is
+ * found exactly, without keeping a list of what was sent.
+ */
+import type { Database } from '../database/database.js';
+import { DONATIONS_TABLE } from '../database/schema.js';
+import { KitError } from '../errors.js';
+import { quoteIdentifier } from '../names.js';
+import { getCampaign } from './ledger.js';
+
+export interface Reconciliation {
+  campaignId: number;
+  table: string;
+  sent: number;
+  amountSent: number;
+  held: number;
+  amountHeld: number;
+  /** Sent and acknowledged, but not in the table. */
+  missing: number;
+  /** In the table more than once (impossible with a unique transaction_id; checked anyway). */
+  duplicated: number;
+  /** In the table but beyond what the producer recorded. */
+  unexpected: number;
+  /** Messages the pipeline rejected (all campaigns: a bad message has no trusted campaign); null when not asked. */
+  rejected: number | null;
+  /** The first missing id ranges, at most MAX_GAPS of them. */
+  missingRanges: { from: number; to: number }[];
+  exact: boolean;
+}
+
+/** How many missing ranges a reconciliation lists. */
+export const MAX_GAPS = 20;
+
+export interface ReconcileOptions {
+  table?: string;
+  /** The pipeline that loads the table: its rejected messages are counted. */
+  pipeline?: { errorCount(): Promise<number> };
+}
+
+export async function reconcileCampaign(db: Database, campaignId: number, options: ReconcileOptions = {}): Promise<Reconciliation> {
+  const record = await getCampaign(db, campaignId);
+  if (!record) throw new KitError(`campaign ${campaignId} is not in the campaigns table: was it started with startCampaign()?`);
+  const tableName = options.table ?? DONATIONS_TABLE;
+  const table = quoteIdentifier(tableName, 'table');
+  const first = record.firstTransactionId;
+  const last = record.lastTransactionId;
+  const [stats] = await db.query<{ held: number; distinct_ids: number; amount: number | null; in_range: number | null }>(
+    `SELECT COUNT(*) AS held, COUNT(DISTINCT transaction_id) AS distinct_ids, SUM(total_amount) AS amount,
+            SUM(CASE WHEN transaction_id BETWEEN ? AND ? THEN 1 ELSE 0 END) AS in_range
+     FROM ${table} WHERE campaign_id = ?`,
+    [first, last, campaignId],
+  );
+  const held = Number(stats?.held ?? 0);
+  const inRange = Number(stats?.in_range ?? 0);
+  const distinctIds = Number(stats?.distinct_ids ?? 0);
+  const expected = last >= first && last > 0 ? last - first + 1 : 0;
+  const missingRanges = expected > inRange ? await findGaps(db, table, campaignId, first, last) : [];
+  const amountHeld = Number(stats?.amount ?? 0);
+  const result: Reconciliation = {
+    campaignId,
+    table: tableName,
+    sent: record.eventsSent,
+    amountSent: record.amountSent,
+    held,
+    amountHeld,
+    missing: Math.max(0, expected - inRange),
+    duplicated: held - distinctIds,
+    unexpected: held - inRange,
+    rejected: options.pipeline ? await options.pipeline.errorCount() : null,
+    missingRanges,
+    exact: false,
+  };
+  result.exact = result.missing === 0 && result.duplicated === 0 && result.unexpected === 0 && held === record.eventsSent && Math.abs(amountHeld - record.amountSent) < 0.005;
+  return result;
+}
+
+/**
+ * Each held id (and a sentinel on either side of the range) followed by a larger one
+ * that is not its successor bounds a gap. A window function, not a correlated
+ * subquery: SingleStore refuses correlated subselects it cannot rewrite.
+ */
+async function findGaps(db: Database, table: string, campaignId: number, first: number, last: number): Promise<{ from: number; to: number }[]> {
+  const rows = await db.query<{ gap_from: number; gap_to: number }>(
+    `SELECT gap_from, gap_to FROM (
+       SELECT transaction_id + 1 AS gap_from, LEAD(transaction_id) OVER (ORDER BY transaction_id) - 1 AS gap_to
+       FROM (SELECT ? - 1 AS transaction_id
+             UNION ALL SELECT transaction_id FROM ${table} WHERE campaign_id = ? AND transaction_id BETWEEN ? AND ?
+             UNION ALL SELECT ? + 1) AS ids
+     ) AS steps
+     WHERE gap_from <= gap_to
+     ORDER BY gap_from LIMIT ${MAX_GAPS}`,
+    [first, campaignId, first, last, last],
+  );
+  return rows.map((r) => ({ from: Number(r.gap_from), to: Number(r.gap_to) }));
+}
+
+export function formatReconciliation(r: Reconciliation): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const eur = (x: number) => `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} EUR`;
+  const lines = [
+    `campaign ${r.campaignId} in ${r.table}: ${r.exact ? 'EXACT' : 'MISMATCH'}`,
+    `  sent (acknowledged): ${n(r.sent)} donations, ${eur(r.amountSent)}`,
+    `  in the table:        ${n(r.held)} donations, ${eur(r.amountHeld)}`,
+    `  missing ${n(r.missing)}, duplicated ${n(r.duplicated)}, unexpected ${n(r.unexpected)}${r.rejected === null ? '' : `, rejected by the pipeline ${n(r.rejected)}`}`,
+  ];
+  for (const gap of r.missingRanges) lines.push(`  missing ids ${gap.from}..${gap.to}`);
+  if (r.missingRanges.length === MAX_GAPS) lines.push(`  (only the first ${MAX_GAPS} gaps are listed)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,20 @@
+// The dashboard side: the seven queries, how a refresh is measured, the live view, Grafana's SQL and user.
+export {
+  DASHBOARD_QUERIES,
+  donationCount,
+  donationTotal,
+  bestCityOrganization,
+  amountPerCity,
+  amountPerOrganization,
+  recentAmountPerCity,
+  recentAmountPerOrganization,
+  timeQuery,
+  type DashboardQuery,
+  type PanelKind,
+  type QueryParams,
+  type TimedResult,
+} from './queries.js';
+export { measureDashboard, refreshOnce, percentile, type MeasureOptions, type PanelLatency, type PanelTiming, type Refresh, type RefreshReport } from './refresh.js';
+export { watchDashboard, renderRefresh } from './live.js';
+export { toGrafanaSql, expandGrafanaSql, CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, type GrafanaExpansion, type GrafanaTimeRange } from './grafana-sql.js';
+export { ensureReadOnlyUser, dropReadOnlyUser, GRAFANA_READER_USER, GRAFANA_PASSWORD_PLACEHOLDER, type ReadOnlyUserOptions } from './grafana-user.js';

@@ -1,0 +1,81 @@
+/**
+ * The Kafka handle: the kit's settings and a client built from them. kafkajs stays inside
+ * this folder (kafkajs 2.2.4 is unmaintained), so the client can be swapped without
+ * touching notebooks, scripts or the pipeline.
+ */
+import { Kafka, logLevel, type Admin, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
+import type { KafkaConfig } from '../config.js';
+import { KafkaUnavailableError, KitError } from '../errors.js';
+
+export interface KafkaClientOptions {
+  clientId?: string;
+  /** How long one connection attempt may take before it counts as a failure. */
+  connectionTimeoutMs?: number;
+  /** Retries of a failed request (kafkajs' exponential backoff with jitter). */
+  retries?: number;
+}
+
+const clients = new WeakMap<KafkaClient, Kafka>();
+
+export class KafkaClient {
+  readonly settings: KafkaConfig;
+
+  constructor(settings: KafkaConfig, options: KafkaClientOptions = {}) {
+    this.settings = settings;
+    const config: KafkaJsConfig = {
+      clientId: options.clientId ?? 'donations-kit',
+      brokers: settings.brokers,
+      ssl: settings.ssl,
+      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+      requestTimeout: 30_000,
+      retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 3_000 },
+      // The kit reports failures itself, in one line; kafkajs' own logs would repeat them as JSON.
+      logLevel: logLevel.NOTHING,
+    };
+    if (settings.sasl) config.sasl = { ...settings.sasl } as KafkaJsConfig['sasl'];
+    clients.set(this, new Kafka(config));
+  }
+
+  get brokers(): readonly string[] {
+    return this.settings.brokers;
+  }
+
+  /** The configured donations topic. */
+  get topic(): string {
+    return this.settings.topic;
+  }
+}
+
+/** A client for the kit's Kafka settings; nothing connects until an operation runs. */
+export function createKafka(settings: KafkaConfig, options: KafkaClientOptions = {}): KafkaClient {
+  return new KafkaClient(settings, options);
+}
+
+/** The kafkajs client behind a handle: for this folder only, never exported from it. */
+export function kafkajsOf(client: KafkaClient): Kafka {
+  return clients.get(client)!;
+}
+
+/** Runs `work` with a connected admin client; a connection failure becomes one clear line. */
+export async function withAdmin<T>(client: KafkaClient, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafkajsOf(client).admin();
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new KafkaUnavailableError(client.brokers, error);
+  }
+  try {
+    return await work(admin);
+  } catch (error) {
+    throw asKafkaError(error, client.brokers);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export function asKafkaError(error: unknown, brokers: readonly string[]): unknown {
+  if (error instanceof KitError) return error;
+  const name = error instanceof Error ? error.name : '';
+  if (/Connection|NumberOfRetriesExceeded|BrokerNotFound|SASL/.test(name)) return new KafkaUnavailableError(brokers, error);
+  return error;
+}

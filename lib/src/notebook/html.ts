@@ -1,0 +1,51 @@
+/** Tables, SQL and shell blocks for notebook outputs. */
+import { describeConfig, type KitConfig } from '../config.js';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** Amounts as people read them: `885,166.00 EUR`. */
+export function formatEur(amount: number): string {
+  return `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} EUR`;
+}
+
+function cell(value: unknown, column: string): string {
+  // Identifiers read better without thousands separators.
+  if (typeof value === 'number' && /id$|Id$|port|offset|partition|seed/i.test(column)) return String(value);
+  if (typeof value === 'number' && /latitude|longitude/i.test(column)) return value.toFixed(4);
+  if (typeof value === 'number' && /amount|EUR/i.test(column)) return formatEur(value);
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  if (typeof value === 'bigint') return value.toLocaleString('en-US');
+  if (value === null || value === undefined) return '<i>NULL</i>';
+  if (typeof value === 'object') return escapeHtml(JSON.stringify(value));
+  return escapeHtml(String(value));
+}
+
+/** Rows as an HTML table (numbers right-aligned), at most `maxRows` of them; `empty` says what no rows mean. */
+export function htmlTable(rows: readonly object[], options: { caption?: string; maxRows?: number; empty?: string } = {}): string {
+  const list = rows as readonly Record<string, unknown>[];
+  const caption = options.caption ? `<caption style="caption-side:top;text-align:left"><b>${escapeHtml(options.caption)}</b></caption>` : '';
+  if (list.length === 0) return `<table>${caption}<tbody><tr><td><i>${escapeHtml(options.empty ?? '(no rows)')}</i></td></tr></tbody></table>`;
+  const shown = list.slice(0, options.maxRows ?? 50);
+  const columns = [...new Set(shown.flatMap((row) => Object.keys(row)))];
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = shown
+    .map((row) => `<tr>${columns.map((c) => `<td style="text-align:${typeof row[c] === 'number' ? 'right' : 'left'}">${cell(row[c], c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  const more = list.length > shown.length ? `<tr><td colspan="${columns.length}"><i>... ${list.length - shown.length} more rows</i></td></tr>` : '';
+  return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}${more}</tbody></table>`;
+}
+
+/** A SQL statement as a Markdown code block, with a line saying where it runs. */
+export function sqlBlock(sql: string, note?: string): string {
+  return `${note ? `${note}\n\n` : ''}\`\`\`sql\n${sql.trim()}\n\`\`\``;
+}
+
+export function shellBlock(command: string, note?: string): string {
+  return `${note ? `${note}\n\n` : ''}\`\`\`sh\n${command}\n\`\`\``;
+}
+
+/** The configuration without secrets, as rows for htmlTable. */
+export function configRows(config: KitConfig): { setting: string; value: string }[] {
+  return Object.entries(describeConfig(config)).map(([setting, value]) => ({ setting, value }));
+}

@@ -1,0 +1,36 @@
+/**
+ * What a notebook opens first: the settings, the database and Kafka handles, and which
+ * target the lesson runs on. Every lib function a lesson calls takes this bundle, or
+ * one of its handles.
+ */
+import { loadConfig, type KitConfig } from '../config.js';
+import { ensureDatabase } from '../database/admin.js';
+import { openDatabase, type Database } from '../database/database.js';
+import { createKafka, type KafkaClient } from '../kafka/client.js';
+
+export interface Lesson {
+  config: KitConfig;
+  db: Database;
+  kafka: KafkaClient;
+  /** SingleStore runs its statements as shown; MariaDB runs the kit's analog. */
+  onSingleStore: boolean;
+  /** The line above a SingleStore statement: whether it runs here or is shown beside its analog. */
+  runsHere: string;
+  /** Releases the database connections. The handles reopen if a later cell (an exercise) uses them. */
+  close(): Promise<void>;
+}
+
+/** The settings, the database (created if missing) and Kafka, for one notebook. */
+export async function openLesson(config: KitConfig = loadConfig()): Promise<Lesson> {
+  await ensureDatabase(config.database);
+  const db = openDatabase(config.database);
+  const onSingleStore = config.database.target === 'singlestore';
+  return {
+    config,
+    db,
+    kafka: createKafka(config.kafka),
+    onSingleStore,
+    runsHere: onSingleStore ? 'Runs as shown:' : 'SingleStore SQL; on MariaDB the kit runs its own equivalent:',
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * One pipeline interface, two implementations (see create.ts): SingleStore's own
+ * pipelines, driven by SQL, and the kit's local pipeline for MariaDB, which keeps the
+ * same promises. The SingleStore statement of every step is available on both, so that
+ * notebooks always show the real SQL.
+ */
+import type { DatabaseTarget } from '../config.js';
+import type { Database } from '../database/database.js';
+import { PipelineError } from '../errors.js';
+import { sleep } from '../interrupt.js';
+import type { KafkaClient } from '../kafka/client.js';
+import { assertIdentifier, assertTopicName } from '../names.js';
+import type { PipelineStatements } from './statements.js';
+import type { PipelineFormat } from './transform.js';
+
+export interface PipelineSpec {
+  name: string;
+  topic: string;
+  table: string;
+  format: PipelineFormat;
+  /** Time between two batches when the topic is idle (SingleStore's BATCH_INTERVAL). */
+  batchIntervalMs?: number;
+}
+
+/** What a pipeline needs to run: the database it loads and the broker it reads. */
+export interface PipelineHandles {
+  db: Database;
+  kafka: KafkaClient;
+}
+
+export interface PipelineStatus {
+  name: string;
+  state: string;
+  topic: string;
+  table: string;
+}
+
+export interface BatchSummary {
+  batchId: number;
+  state: string;
+  partition: number | null;
+  rows: number;
+  skippedDuplicates: number | null;
+  rejected: number | null;
+  batchTimeMs: number;
+  rowsPerSecond: number;
+  startedAt: Date | null;
+}
+
+export interface PipelineErrorRecord {
+  batchId: number | null;
+  partition: number | null;
+  offset: string | null;
+  kind: string;
+  reason: string;
+  at: Date | null;
+}
+
+export interface PipelineCursor {
+  partition: number;
+  /** The next offset whose batch is loaded and committed: what "caught up" compares. */
+  loadedOffset: string;
+  /** The topic's end as the pipeline last saw it. */
+  latestOffset: string;
+}
+
+export interface TestRow {
+  partition: number;
+  offset: string;
+  row?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  onProgress?: (loaded: bigint, end: bigint) => void;
+  signal?: AbortSignal;
+}
+
+export interface Pipeline {
+  readonly target: DatabaseTarget;
+  readonly spec: Required<PipelineSpec>;
+  /** The SingleStore statement each step stands for (shown in notebooks on both targets). */
+  readonly statements: PipelineStatements;
+  /** CREATE [OR REPLACE] PIPELINE. */
+  create(options?: { replace?: boolean }): Promise<void>;
+  /** TEST PIPELINE ... LIMIT n: what n messages would become; inserts nothing. */
+  test(limit: number): Promise<TestRow[]>;
+  /** START PIPELINE ... FOREGROUND LIMIT n BATCHES. */
+  runForeground(batches: number, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<BatchSummary[]>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  drop(): Promise<void>;
+  status(): Promise<PipelineStatus | undefined>;
+  batches(limit?: number): Promise<BatchSummary[]>;
+  errors(limit?: number): Promise<PipelineErrorRecord[]>;
+  /** How many messages the pipeline has rejected so far. */
+  errorCount(): Promise<number>;
+  cursors(): Promise<PipelineCursor[]>;
+  /** Resolves once every partition is loaded up to the topic's end as it is now. */
+  waitUntilCaughtUp(options?: WaitOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BATCH_INTERVAL_MS = 100;
+
+export function checkedSpec(spec: PipelineSpec): Required<PipelineSpec> {
+  assertIdentifier(spec.name, 'pipeline');
+  assertIdentifier(spec.table, 'table');
+  assertTopicName(spec.topic);
+  return { ...spec, batchIntervalMs: spec.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS };
+}
+
+/** Loaded rows per second of a batch. */
+export function rowsPerSecond(rows: number, batchTimeMs: number): number {
+  return batchTimeMs > 0 ? Math.round((rows * 1000) / batchTimeMs) : rows;
+}
+
+/** Polls the pipeline's cursors until each partition's loaded offset reaches `ends`. */
+export async function waitForCursors(read: () => Promise<PipelineCursor[]>, ends: ReadonlyMap<number, bigint>, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const total = [...ends.values()].reduce((a, b) => a + b, 0n);
+  for (;;) {
+    const cursors = new Map((await read()).map((c) => [c.partition, BigInt(c.loadedOffset)]));
+    let loaded = 0n;
+    let caughtUp = true;
+    for (const [partition, end] of ends) {
+      const at = cursors.get(partition) ?? 0n;
+      loaded += at < end ? at : end;
+      if (at < end) caughtUp = false;
+    }
+    options.onProgress?.(loaded, total);
+    if (caughtUp) return;
+    if (Date.now() > deadline) throw new PipelineError(`the pipeline loaded ${loaded} of ${total} messages before the timeout: is it running? (see its errors and batches)`);
+    await sleep(100, options.signal);
+  }
+}

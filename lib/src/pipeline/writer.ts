@@ -1,0 +1,51 @@
+/**
+ * How a batch's rows reach the table, inside the batch's transaction. Both skip rows whose
+ * key exists (SKIP DUPLICATE KEY ERRORS) and return how many they inserted.
+ */
+import { Readable } from 'node:stream';
+import type { DatabaseConnection } from '../database/database.js';
+import { DONATION_COLUMN_NAMES } from '../database/schema.js';
+import { quoteIdentifier } from '../names.js';
+import { rowToTsv, type PipelineFormat, type Row } from './transform.js';
+
+export type WriterName = 'load-data' | 'insert';
+
+export type BatchWriter = (connection: DatabaseConnection, table: string, format: PipelineFormat, rows: readonly Row[]) => Promise<number>;
+
+function columns(format: PipelineFormat): string {
+  return format === 'donations-json' ? DONATION_COLUMN_NAMES.join(', ') : 'id';
+}
+
+/** LOAD DATA LOCAL INFILE from a stream of tab-separated lines: the fastest path MariaDB offers. */
+export const loadDataWriter: BatchWriter = async (connection, table, format, rows) => {
+  const result = await connection.loadData(
+    `LOAD DATA LOCAL INFILE 'kit-batch' IGNORE INTO TABLE ${quoteIdentifier(table, 'table')} CHARACTER SET utf8mb4 (${columns(format)})`,
+    () => Readable.from(tsvChunks(rows)),
+  );
+  return result.affectedRows;
+};
+
+/** Multi-row INSERT IGNORE, 2,000 rows per statement. */
+export const insertWriter: BatchWriter = async (connection, table, format, rows) => {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += 2_000) {
+    const result = await connection.execute(`INSERT IGNORE INTO ${quoteIdentifier(table, 'table')} (${columns(format)}) VALUES ?`, [rows.slice(i, i + 2_000)]);
+    inserted += result.affectedRows;
+  }
+  return inserted;
+};
+
+export const WRITERS: Record<WriterName, BatchWriter> = { 'load-data': loadDataWriter, insert: insertWriter };
+
+/** Rows as LOAD DATA's default text format, in chunks of 5,000 lines. */
+export function* tsvChunks(rows: Iterable<Row>): Generator<Buffer> {
+  const chunk: string[] = [];
+  for (const row of rows) {
+    chunk.push(rowToTsv(row));
+    if (chunk.length === 5_000) {
+      yield Buffer.from(chunk.join('\n') + '\n', 'utf8');
+      chunk.length = 0;
+    }
+  }
+  if (chunk.length) yield Buffer.from(chunk.join('\n') + '\n', 'utf8');
+}
