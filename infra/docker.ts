@@ -1,26 +1,72 @@
 /** The Docker path of `npm run up`: docker compose with the kit's compose file. */
 import { spawnSync } from 'node:child_process';
 import { $ } from 'zx';
-import type { KitConfig } from '@donations/lib';
-import { ROOT } from './services.js';
+import { SetupError, readEnvironment, type KitConfig } from '@donations/lib';
+import { ROOT, isLocalHost, type ServiceName } from './services.js';
 
 $.verbose = false;
 $.quiet = true;
 
-/** True when a Docker engine answers (the `docker` command alone may be only a client). */
-export function dockerEngineAvailable(): boolean {
-  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 10_000 });
-  return result.status === 0 && result.stdout.toString().trim() !== '';
+function dockerRuns(args: string[], env: NodeJS.ProcessEnv): { ok: boolean; stdout: string } {
+  const result = spawnSync('docker', args, { stdio: 'pipe', timeout: 10_000, env });
+  return { ok: !result.error && result.status === 0, stdout: result.stdout?.toString().trim() ?? '' };
 }
 
-export function composeServices(config: KitConfig): string[] {
-  const services = ['kafka', 'grafana'];
-  services.push(config.database.target === 'singlestore' ? 'singlestore' : 'mariadb');
+/** True when a Docker engine answers (the `docker` command alone may be only a client). */
+export function dockerEngineAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  const info = dockerRuns(['info', '--format', '{{.ServerVersion}}'], env);
+  return info.ok && info.stdout !== '';
+}
+
+/**
+ * What the Docker path lacks, as one line with its fix; undefined when the docker command,
+ * an engine and the compose plugin are all there. Checked in the order a learner fixes them.
+ */
+export function dockerProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!dockerRuns(['--version'], env).ok) {
+    return 'Docker: no docker command here. Install Docker Desktop (or Docker Engine), or set KIT_INFRA=local in .env.';
+  }
+  if (!dockerEngineAvailable(env)) {
+    return 'Docker: the docker command is here but no engine answers. Start Docker Desktop (on Linux: systemctl start docker), or set KIT_INFRA=local in .env.';
+  }
+  if (!dockerRuns(['compose', 'version'], env).ok) {
+    return 'Docker: the compose plugin is missing (`docker compose version` fails). Install it (Docker Desktop has it; on Linux the docker-compose-plugin package), or set KIT_INFRA=local in .env.';
+  }
+  return undefined;
+}
+
+/** The dev container runs when the target is SingleStore on this machine; Helios needs none. */
+export function usesSingleStoreDevContainer(config: KitConfig): boolean {
+  return config.database.target === 'singlestore' && isLocalHost(config.database.host);
+}
+
+/**
+ * Why the SingleStore dev container cannot start with these settings, in one line. Compose
+ * cannot check it: it interpolates every service before it applies profiles, so a required
+ * variable of the `singlestore` profile would fail every `docker compose up`.
+ */
+export function singleStoreDevContainerProblem(config: KitConfig, env: Record<string, string | undefined>): string | undefined {
+  const password = env.SINGLESTORE_ROOT_PASSWORD;
+  if (!password) {
+    return 'SINGLESTORE_ROOT_PASSWORD is not set: the SingleStore dev container needs a root password. Set it in .env (see .env.example) and use the same in DATABASE_URL.';
+  }
+  if (config.database.user === 'root' && config.database.password !== password) {
+    return "DATABASE_URL's password is not SINGLESTORE_ROOT_PASSWORD, the dev container's root password: use the same in both.";
+  }
+  return undefined;
+}
+
+export function composeServices(config: KitConfig): ServiceName[] {
+  const services: ServiceName[] = ['kafka', 'grafana'];
+  services.push(usesSingleStoreDevContainer(config) ? 'singlestore' : 'mariadb');
   return services;
 }
 
 export async function composeUp(config: KitConfig): Promise<void> {
-  const profile = config.database.target === 'singlestore' ? ['--profile', 'singlestore'] : [];
+  const problem = dockerProblem() ?? (usesSingleStoreDevContainer(config) ? singleStoreDevContainerProblem(config, readEnvironment()) : undefined);
+  if (problem) throw new SetupError(problem);
+  const profile = usesSingleStoreDevContainer(config) ? ['--profile', 'singlestore'] : [];
+  // --wait returns once every started service's healthcheck passes (each means "ready").
   await $({ cwd: ROOT, verbose: true })`docker compose ${profile} up -d --wait ${composeServices(config)}`;
 }
 

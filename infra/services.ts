@@ -3,11 +3,11 @@
  * how it tells whether a service answers, and the table it prints.
  */
 import { createConnection } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { SetupError, describeError, isDebugEnabled, loadConfig, type KitConfig } from '@donations/lib';
+import { GRAFANA_PASSWORD_PLACEHOLDER, SetupError, describeError, isDebugEnabled, loadConfig, parseDotEnv, type KitConfig } from '@donations/lib';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Git-ignored: jars, the Jupyter kernel, and the default state of the services the kit starts. */
@@ -110,20 +110,38 @@ export function tail(file: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** The placeholders of .env.example that `npm run up` replaces, each with a random password of its own. */
+export const GENERATED_PASSWORD_PLACEHOLDERS = [
+  'change-me-local-password',
+  GRAFANA_PASSWORD_PLACEHOLDER,
+  'change-me-grafana-admin-password',
+  'change-me-singlestore-password',
+];
+
+/** .env.example as `npm run up` writes it to .env: every placeholder replaced, everywhere it appears. */
+export function dotEnvFromExample(example: string): string {
+  return GENERATED_PASSWORD_PLACEHOLDERS.reduce((text, placeholder) => text.replaceAll(placeholder, randomBytes(12).toString('hex')), example);
+}
+
 /**
- * Makes sure `.env` exists: a fresh clone gets a copy of .env.example whose password
- * placeholders (the database's, Grafana's reader's) are replaced by random ones, each its
- * own, so no password is ever committed.
+ * Makes sure `.env` exists: a fresh clone gets .env.example with generated passwords, so no
+ * password is ever committed. An older .env gets the generated variables added since it was
+ * written (say GRAFANA_ADMIN_PASSWORD), so that docker compose finds every one it requires.
  */
-export function ensureDotEnv(): { created: boolean } {
-  const target = join(ROOT, '.env');
-  if (existsSync(target)) return { created: false };
-  const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
-  const filled = example
-    .replaceAll('change-me-local-password', randomBytes(12).toString('hex'))
-    .replaceAll('change-me-grafana-password', randomBytes(12).toString('hex'));
-  writeFileSync(target, filled, { mode: 0o600 });
-  return { created: true };
+export function ensureDotEnv(folder = ROOT): { created: boolean; added: string[] } {
+  const target = join(folder, '.env');
+  const example = readFileSync(join(folder, '.env.example'), 'utf8');
+  if (!existsSync(target)) {
+    writeFileSync(target, dotEnvFromExample(example), { mode: 0o600 });
+    return { created: true, added: [] };
+  }
+  const present = parseDotEnv(readFileSync(target, 'utf8'));
+  const missing = Object.entries(parseDotEnv(example)).filter(([name, value]) => GENERATED_PASSWORD_PLACEHOLDERS.includes(value) && !(name in present));
+  if (missing.length > 0) {
+    const lines = missing.map(([name, placeholder]) => dotEnvFromExample(`${name}=${placeholder}`));
+    appendFileSync(target, `\n# Added by \`npm run up\` (see .env.example)\n${lines.join('\n')}\n`);
+  }
+  return { created: false, added: missing.map(([name]) => name) };
 }
 
 export function loadKitConfig(): KitConfig {

@@ -4,7 +4,7 @@
  * processes (Kafka from Maven Central's jars, MariaDB from the system package).
  */
 import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
-import { dockerEngineAvailable, composeUp } from './docker.js';
+import { dockerEngineAvailable, composeServices, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
 import { printStatus } from './status.js';
@@ -28,8 +28,9 @@ async function databaseAnswers(config: KitConfig): Promise<boolean> {
 }
 
 export async function up(options: { quiet: boolean }): Promise<void> {
-  const { created } = ensureDotEnv();
-  if (created) console.log('wrote .env from .env.example with a generated local password');
+  const { created, added } = ensureDotEnv();
+  if (created) console.log('wrote .env from .env.example with generated passwords');
+  if (added.length > 0) console.log(`added to .env, with generated values: ${added.join(', ')}`);
   const config = loadKitConfig();
   const mode = chooseMode(config);
   const log = (line: string) => options.quiet || console.log(line);
@@ -37,9 +38,7 @@ export async function up(options: { quiet: boolean }): Promise<void> {
   if (mode === 'docker') {
     log('starting services with docker compose...');
     await composeUp(config);
-    for (const service of ['kafka', config.database.target === 'singlestore' ? 'singlestore' : 'mariadb'] as const) {
-      recordStartedService(config, service, { mode: 'docker' });
-    }
+    for (const service of composeServices(config)) recordStartedService(config, service, { mode: 'docker' });
   }
 
   if (await isKafkaReachable(config.kafka)) {

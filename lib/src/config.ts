@@ -91,6 +91,7 @@ export const SETTINGS = {
   KIT_FIGURES_DIR: 'where notebooks write the figures the main job summarises (default out/figures)',
   KIT_DEBUG: 'set to 1 for full error traces from the scripts',
   KIT_STATE_DIR: 'folder for the data, logs and pid files of the services `npm run up` starts (default .kit)',
+  KIT_PUBLISH_ADDRESS: 'Docker only: the address Grafana and the database publish their ports on (default 127.0.0.1; 0.0.0.0 opens them to the network)',
   GRAFANA_DB_PASSWORD: 'password of grafana_reader, the read-only database user of Grafana (`npm run up` writes a random one)',
 } as const;
 

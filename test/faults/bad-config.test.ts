@@ -48,6 +48,8 @@ const CASES: BadSetting[] = [
   { name: 'topic name carrying SQL', env: { KAFKA_TOPIC: `donations'; DROP TABLE ${CANARY}; --` }, script: 'infra/produce.ts', args: ['--count', '10'], says: /KAFKA_TOPIC: .* is not a valid topic name/ },
   { name: 'table name carrying SQL', script: 'infra/pipeline.ts', args: ['--status', '--table', `donations; DROP TABLE ${CANARY}`], says: /Invalid table name "donations; DROP TABLE kit_canary"/ },
   { name: 'a count that is not a number', script: 'infra/produce.ts', args: ['--count', 'lots'], says: /--count: "lots" is not a count \(examples: 50000, 50k, 2m for two million\)/ },
+  { name: 'KIT_INFRA=docker without a Docker engine', env: { KIT_INFRA: 'docker' }, script: 'infra/up.ts', says: /Docker: (no docker command here|the docker command is here but no engine answers)\. .*or set KIT_INFRA=local in \.env\./ },
+  { name: 'KIT_INFRA unknown', env: { KIT_INFRA: 'kubernetes' }, script: 'infra/up.ts', says: /KIT_INFRA: "kubernetes" is not a mode\. Set it to auto, local, docker or external/ },
   { name: 'a duration without a unit', script: 'infra/produce.ts', args: ['--duration', '60'], says: /--duration: "60" is not a duration: give a unit \(examples: 500ms, 30s, 2m, 1h\)/ },
   { name: 'unreachable database', env: { DATABASE_URL: url((u) => (u.port = String(FAULT_DB_PORT + 93))) }, script: 'infra/reconcile.ts', says: /Cannot reach the database at 127\.0\.0\.1:13399.*npm run up/ },
   { name: 'wrong database password', env: { DATABASE_URL: url((u) => (u.password = wrongPassword)) }, script: 'infra/reconcile.ts', says: /refused user 'kit'.*check the user and password in DATABASE_URL/ },
