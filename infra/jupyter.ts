@@ -3,7 +3,7 @@
  * TypeScript kernel, registered in .kit/jupyter so that nothing outside the repository changes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from '@donations/lib';
 import { ensureDebianPackages } from './local-services.js';
@@ -114,6 +114,7 @@ export async function runNotebooks(options: {
     const { code, stderr } = await run(jupyter, ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', join(NOTEBOOKS_DIR, notebook), '--output-dir', options.outDir, `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 3600}`], { ...env, ...options.env });
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     const output = join(options.outDir, notebook);
+    if (existsSync(output)) numberExecutedCells(output);
     const cellErrors = existsSync(output) ? findErrorCells(output) : [];
     const result: NotebookRun = { notebook, status: code === 0 && cellErrors.length === 0 ? 'passed' : 'failed', seconds, output };
     if (result.status === 'failed') {
@@ -124,6 +125,23 @@ export async function runNotebooks(options: {
     options.onResult?.(result);
   }
   return runs;
+}
+
+/**
+ * tslab answers each execution with its count, but nbclient takes the count from a message
+ * tslab does not send, so the executed copy would show `In [ ]:` on every cell. Cells run
+ * in order, each once: number them so, up to the last one that ran.
+ */
+export function numberExecutedCells(file: string): void {
+  const notebook = JSON.parse(readFileSync(file, 'utf8')) as { cells: { cell_type: string; execution_count?: number | null; outputs?: { output_type: string }[] }[] };
+  const code = notebook.cells.filter((c) => c.cell_type === 'code');
+  // Execution stops at the first cell that fails.
+  const failed = code.findIndex((cell) => cell.outputs?.some((o) => o.output_type === 'error'));
+  const lastRun = failed >= 0 ? failed : code.length - 1;
+  code.forEach((cell, i) => {
+    if (cell.execution_count == null && i <= lastRun) cell.execution_count = i + 1;
+  });
+  writeFileSync(file, `${JSON.stringify(notebook, null, 1)}\n`);
 }
 
 /** nbconvert's failure: the cell's source and the error line, without Python's traceback. */

@@ -15,12 +15,23 @@ const USAGE = `usage: npm run workshop -- [--rows N] [--only 00,01,...] [--out D
   --rows N     rows the pain lesson grows the table to (default WORKSHOP_ROWS, 2,000,000)
   --only LIST  run only the notebooks whose names start with these prefixes`;
 
-interface Figures {
-  pain?: { rows: number; steps: { rows: number; ingestRowsPerSecond: number; report: RefreshReport }[] };
-  optimized?: { rows: number; replaySeconds: number; naive: RefreshReport; optimized: RefreshReport };
+/** What notebooks 05 and 07 record (lib's recordFigures): the summary and the notebook test read them. */
+export interface Figures {
+  pain?: { rows: number; budgetMs: number; campaignRows: number; campaignId: number; steps: { rows: number; campaignId: number; ingestRowsPerSecond: number; report: RefreshReport }[]; live: RefreshReport };
+  optimized?: {
+    rows: number;
+    campaignId: number;
+    replaySeconds: number;
+    replayRowsPerSecond: number;
+    sameRows: boolean;
+    layouts: { key: string; table: string; title: string; report: RefreshReport }[];
+    naive: RefreshReport;
+    optimized: RefreshReport;
+    live: { naive: RefreshReport; optimized: RefreshReport };
+  };
 }
 
-function readFigures(dir: string): Figures {
+export function readFigures(dir: string): Figures {
   const read = (name: string) => (existsSync(join(dir, `${name}.json`)) ? JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) : undefined);
   return { pain: read('05-the-pain'), optimized: read('07-optimized-schema') };
 }
@@ -39,14 +50,20 @@ export function findSecrets(dir: string, config: KitConfig): string[] {
 export function formatSummary(runs: NotebookRun[], figures: Figures): string {
   const lines = ['', 'notebook                          result     seconds', '--------------------------------  --------  --------'];
   for (const run of runs) lines.push(`${run.notebook.padEnd(32)}  ${run.status.padEnd(8)}  ${run.seconds.toFixed(1).padStart(8)}`);
+  const n = (x: number) => x.toLocaleString('en-US');
   if (figures.pain) {
-    const last = figures.pain.steps[figures.pain.steps.length - 1];
-    lines.push('', `rows ingested (Kafka -> pipeline -> table): ${figures.pain.rows.toLocaleString('en-US')}`);
-    if (last) lines.push(`ingest rate at the last step: ${last.ingestRowsPerSecond.toLocaleString('en-US')} rows/s (produce to loaded)`);
+    const { pain } = figures;
+    const last = pain.steps[pain.steps.length - 1];
+    lines.push('', `rows ingested (Kafka -> pipeline -> table): ${n(pain.rows)}, in campaigns of ${n(pain.campaignRows)} donations`);
+    if (last) lines.push(`ingest rate at the last step: ${n(last.ingestRowsPerSecond)} rows/s (produce to loaded)`);
+    for (const step of pain.steps) lines.push(`naive table at ${n(step.rows).padStart(10)} rows: full refresh p95 ${step.report.p95Ms.toFixed(0).padStart(6)} ms${step.report.p95Ms > pain.budgetMs ? '  (stalls: over the budget)' : ''}`);
+    lines.push(`the stall, live: ${pain.live.late} of ${pain.live.refreshes} refreshes late, p95 ${pain.live.p95Ms.toFixed(0)} ms (budget ${pain.budgetMs} ms)`);
   }
   if (figures.optimized) {
-    const { naive, optimized } = figures.optimized;
-    lines.push('', `p95 latency per panel, 7 panels at once, at ${figures.optimized.rows.toLocaleString('en-US')} rows:`, 'panel                                              naive ms  optimized ms  speed-up');
+    const { naive, optimized, layouts } = figures.optimized;
+    lines.push('', `full refresh per layout, campaign ${figures.optimized.campaignId}, ${n(figures.optimized.rows)} rows each (7 panels at once):`);
+    for (const layout of layouts) lines.push(`  ${layout.key.padEnd(20)} p50 ${layout.report.p50Ms.toFixed(1).padStart(8)} ms   p95 ${layout.report.p95Ms.toFixed(1).padStart(8)} ms`);
+    lines.push('', `p95 latency per panel, 7 panels at once, at ${n(figures.optimized.rows)} rows:`, 'panel                                              naive ms  optimized ms  speed-up');
     naive.perPanel.forEach((panel, i) => {
       const other = optimized.perPanel[i]!;
       const title = `Q${panel.number} ${panel.title}`.slice(0, 49).padEnd(49);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, Panel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CAMPAIGN_VARIABLE, openDatabase, type Database, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, DONATIONS_TABLE, DatabaseAuthError, GrafanaError, SqlError, dropReadOnlyUser, ensureReadOnlyUser, expandGrafanaSql, naiveTableDdl, startCampaign, type DatabaseConfig, type DonationEvent } from '@donations/lib';
+import { CAMPAIGN_VARIABLE, TABLE_VARIABLE, openDatabase, type Database, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, DONATIONS_TABLE, DatabaseAuthError, GrafanaError, SqlError, dropReadOnlyUser, ensureReadOnlyUser, expandGrafanaSql, naiveTableDdl, startCampaign, type DatabaseConfig, type DonationEvent } from '@donations/lib';
 import type { MySqlQuery } from '../../grafana/mysql-query.js';
 import { scratch, type Scratch } from './helpers.js';
 
@@ -65,8 +65,8 @@ function rawSql(panel: Panel): string {
 }
 
 /** What Grafana sends for a panel: the campaign the variable selects, the dashboard's time range. */
-async function runPanel(panel: Panel, campaign: number): Promise<Record<string, unknown>[]> {
-  const sql = expandGrafanaSql(rawSql(panel), { variables: { [CAMPAIGN_VARIABLE]: campaign }, timeRange: lastFiveMinutes });
+async function runPanel(panel: Panel, campaign: number, table = DONATIONS_TABLE): Promise<Record<string, unknown>[]> {
+  const sql = expandGrafanaSql(rawSql(panel), { variables: { [CAMPAIGN_VARIABLE]: campaign, [TABLE_VARIABLE]: table }, timeRange: lastFiveMinutes });
   return reader.query(sql);
 }
 

@@ -53,11 +53,18 @@ describe('grafana/dashboards/donations.json', () => {
     expect(panels.slice(4).map((p) => p.options.xField)).toEqual(['organization', 'city', 'organization']);
   });
 
-  it('lets the viewer pick the database and the campaign, the latest by default', () => {
-    const [database, campaign] = dashboard.templating.list!;
+  it('lets the viewer pick the database, the campaign (the latest by default) and the table (naive or optimized)', () => {
+    const [database, campaign, table] = dashboard.templating.list!;
     expect(database).toMatchObject({ type: 'datasource', name: 'datasource', query: 'mysql' });
     expect(campaign).toMatchObject({ type: 'query', name: 'campaign', query: CAMPAIGN_VARIABLE_SQL, datasource: { type: 'mysql', uid: '${datasource}' } });
-    expect(CAMPAIGN_VARIABLE_SQL).toMatch(/ORDER BY campaign_id DESC$/);
+    expect(CAMPAIGN_VARIABLE_SQL).toBe('SELECT campaign_id FROM campaigns ORDER BY started_at DESC, campaign_id DESC');
+    expect(table).toMatchObject({
+      type: 'custom',
+      name: 'table',
+      query: 'naive : donation_transactions, optimized : donation_transactions_optimized',
+      current: { text: 'naive', value: 'donation_transactions' },
+    });
+    for (const panel of panels) expect((panel.targets![0] as unknown as { rawSql: string }).rawSql).toContain('FROM `${table}`');
     // No current value: Grafana selects the first choice, the latest campaign.
     expect(campaign!.current).toBeUndefined();
     for (const panel of panels) expect(panel.datasource).toEqual({ type: 'mysql', uid: '${datasource}' });

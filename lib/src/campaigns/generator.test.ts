@@ -62,3 +62,24 @@ describe('campaign data', () => {
     expect(createRandom(1)()).toBe(createRandom(1)());
   });
 });
+
+describe('uneven campaigns', () => {
+  it('gives cities and organizations seeded, uneven shares, kept when a campaign resumes', () => {
+    const campaign = new Campaign({ id: 3, seed: 42 });
+    const counts = new Map<string, number>();
+    const organizations = new Map<string, number>();
+    for (let i = 0; i < 40_000; i++) {
+      const event = campaign.next(new Date('2026-01-01T00:00:00Z'));
+      counts.set(event.city, (counts.get(event.city) ?? 0) + 1);
+      organizations.set(event.organization, (organizations.get(event.organization) ?? 0) + 1);
+    }
+    // Each share follows its weight within 2 points; the busiest city draws clearly more than the quietest.
+    campaign.cities.forEach((city, i) => expect(Math.abs(counts.get(city.city)! / 40_000 - campaign.cityWeights[i]!)).toBeLessThan(0.02));
+    ORGANIZATIONS.forEach((name, i) => expect(Math.abs(organizations.get(name)! / 40_000 - campaign.organizationWeights[i]!)).toBeLessThan(0.02));
+    expect(Math.max(...counts.values()) / Math.min(...counts.values())).toBeGreaterThan(1.3);
+    const resumed = new Campaign({ id: 3, seed: 42, cities: campaign.cities, firstSequence: 40_001, random: createRandom(7) });
+    expect(resumed.cityWeights).toEqual(campaign.cityWeights);
+    expect(resumed.organizationWeights).toEqual(campaign.organizationWeights);
+    expect(new Campaign({ id: 3, seed: 43 }).cityWeights).not.toEqual(campaign.cityWeights);
+  });
+});

@@ -76,6 +76,23 @@ export function sample<T>(items: readonly T[], count: number, random: () => numb
   return pool.slice(0, count);
 }
 
+/** `count` weights summing to 1, each between 1 and 4 parts before normalising: the busiest draws up to 4 times the quietest. */
+function unevenWeights(count: number, random: () => number): number[] {
+  const parts = Array.from({ length: count }, () => 1 + 3 * random());
+  const sum = parts.reduce((a, b) => a + b, 0);
+  return parts.map((p) => p / sum);
+}
+
+/** The index whose cumulative weight first exceeds `draw` (0..1). */
+function pick(weights: readonly number[], draw: number): number {
+  let cumulative = 0;
+  for (let i = 0; i < weights.length; i++) {
+    cumulative += weights[i]!;
+    if (draw < cumulative) return i;
+  }
+  return weights.length - 1;
+}
+
 export function formatUtc(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -97,6 +114,9 @@ export class Campaign {
   readonly cities: readonly City[];
   readonly startedAt: Date;
   endedAt: Date | undefined;
+  /** How often each of the campaign's cities and each organization is picked: seeded, uneven, as real campaigns are. */
+  readonly cityWeights: readonly number[];
+  readonly organizationWeights: readonly number[];
   private random: () => number;
   private sequence = 0;
   // Formatting a date is the costliest step of an event: reuse it within the same second.
@@ -111,6 +131,10 @@ export class Campaign {
     this.seed = options.seed ?? options.id;
     this.random = createRandom(this.seed);
     this.cities = options.cities ?? sample(CITIES, CITIES_PER_CAMPAIGN, this.random);
+    // A stream of their own, so that a resumed campaign (given its cities) keeps its weights.
+    const weights = createRandom(this.seed ^ 0x5eed5);
+    this.cityWeights = unevenWeights(this.cities.length, weights);
+    this.organizationWeights = unevenWeights(ORGANIZATIONS.length, weights);
     if (options.random) this.random = options.random;
     this.startedAt = options.startedAt ?? new Date();
     this.sequence = (options.firstSequence ?? 1) - 1;
@@ -129,8 +153,8 @@ export class Campaign {
   next(at: Date = new Date()): DonationEvent {
     if (this.sequence >= ID_BLOCK - 1) throw new RangeError(`campaign ${this.id} has used all its ${ID_BLOCK - 1} transaction ids`);
     this.sequence += 1;
-    const city = this.cities[Math.floor(this.random() * this.cities.length)]!;
-    const organization = ORGANIZATIONS[Math.floor(this.random() * ORGANIZATIONS.length)]!;
+    const city = this.cities[pick(this.cityWeights, this.random())]!;
+    const organization = ORGANIZATIONS[pick(this.organizationWeights, this.random())]!;
     return {
       transaction_id: this.id * ID_BLOCK + this.sequence,
       city: city.city,

@@ -25,7 +25,7 @@ describe('toGrafanaSql', () => {
     for (const query of DASHBOARD_QUERIES) {
       const params = query.params({ campaignId: 42 });
       let index = 0;
-      expect(toGrafanaSql(query).replaceAll('$campaign', '42')).toBe(query.sql().replace(/\?/g, () => String(params[index++])));
+      expect(toGrafanaSql(query).replaceAll('$campaign', '42').replaceAll('${table}', 'donation_transactions')).toBe(query.sql().replace(/\?/g, () => String(params[index++])));
     }
   });
 
@@ -75,7 +75,8 @@ describe('expandGrafanaSql', () => {
 
   it('turns every panel of the dashboard into plain SQL', () => {
     for (const query of DASHBOARD_QUERIES) {
-      expect(expand(toGrafanaSql(query))).not.toMatch(/\$|\?/);
+      expect(expand(toGrafanaSql(query), { campaign: 7, table: 'donation_transactions_optimized' })).not.toMatch(/\$|\?/);
+      expect(expand(toGrafanaSql(query), { campaign: 7, table: 'donation_transactions_optimized' })).toContain('FROM `donation_transactions_optimized`');
     }
   });
 });

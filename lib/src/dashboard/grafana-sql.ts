@@ -6,23 +6,37 @@
  * time macros), so that machines without a Grafana server can still run every panel.
  */
 import { CAMPAIGNS_TABLE } from '../campaigns/ledger.js';
+import { DONATIONS_TABLE, OPTIMIZED_TABLE } from '../database/schema.js';
 import { GrafanaError } from '../errors.js';
 import type { DashboardQuery } from './queries.js';
 
 /** The dashboard's campaign variable: `$campaign` in every panel's SQL. */
 export const CAMPAIGN_VARIABLE = 'campaign';
 /** Its choices, latest first: Grafana selects the first one when the dashboard opens. */
-export const CAMPAIGN_VARIABLE_SQL = `SELECT campaign_id FROM ${CAMPAIGNS_TABLE} ORDER BY campaign_id DESC`;
+export const CAMPAIGN_VARIABLE_SQL = `SELECT campaign_id FROM ${CAMPAIGNS_TABLE} ORDER BY started_at DESC, campaign_id DESC`;
+
+/**
+ * The dashboard's table variable: which layout the panels read, so that the original's
+ * last step (watching the dashboard after re-keying) can be done in Grafana.
+ */
+export const TABLE_VARIABLE = 'table';
+export const TABLE_CHOICES: readonly { text: string; value: string }[] = [
+  { text: 'naive', value: DONATIONS_TABLE },
+  { text: 'optimized', value: OPTIMIZED_TABLE },
+];
+/** A table name no lesson uses, to find where sql() puts the table. */
+const TABLE_MARKER = 'kit_grafana_table_marker';
 
 /** A campaign id no campaign has, to find where params() puts the campaign among its values. */
 const CAMPAIGN_MARKER = Number.MIN_SAFE_INTEGER;
 
 /**
  * The query's SQL with each `?` replaced, in order, by `$campaign` or by the number the
- * query's default parameters give (the 35 s and 28 s windows of queries 6 and 7).
+ * query's default parameters give (the 35 s and 28 s windows of queries 6 and 7), and the
+ * table named by `${table}` unless a table is given.
  */
 export function toGrafanaSql(query: DashboardQuery, table?: string): string {
-  const sql = query.sql(table);
+  const sql = table ? query.sql(table) : query.sql(TABLE_MARKER).replaceAll(TABLE_MARKER, `\${${TABLE_VARIABLE}}`);
   const values = query.params({ campaignId: CAMPAIGN_MARKER });
   const pieces = sql.split('?');
   if (pieces.length - 1 !== values.length) {

@@ -14,7 +14,8 @@ export {
   type QueryParams,
   type TimedResult,
 } from './queries.js';
-export { measureDashboard, refreshOnce, percentile, type MeasureOptions, type PanelLatency, type PanelTiming, type Refresh, type RefreshReport } from './refresh.js';
+export { measureDashboard, refreshOnce, percentile, LESSON_REFRESHES, type MeasureOptions, type PanelLatency, type PanelTiming, type Refresh, type RefreshReport } from './refresh.js';
 export { watchDashboard, renderRefresh } from './live.js';
-export { toGrafanaSql, expandGrafanaSql, CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, type GrafanaExpansion, type GrafanaTimeRange } from './grafana-sql.js';
+export { catchSlowQueries, panelOf, analyzeQuery, type SlowStatement, type QueryAnalysis } from './profile.js';
+export { toGrafanaSql, expandGrafanaSql, CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, TABLE_VARIABLE, TABLE_CHOICES, type GrafanaExpansion, type GrafanaTimeRange } from './grafana-sql.js';
 export { ensureReadOnlyUser, dropReadOnlyUser, GRAFANA_READER_USER, GRAFANA_PASSWORD_PLACEHOLDER, type ReadOnlyUserOptions } from './grafana-user.js';

@@ -57,6 +57,12 @@ export interface RefreshReport {
   timings: { durationMs: number; startDelayMs: number; panelMs: Record<string, number> }[];
 }
 
+/**
+ * How many refreshes the lessons and the bench time: up to 20, for at most 10 seconds (a
+ * slow table gets fewer, each taking seconds), after one warm-up refresh.
+ */
+export const LESSON_REFRESHES = { refreshes: 20, durationMs: 10_000 } as const;
+
 export interface MeasureOptions {
   campaignId: number;
   /** The donations table (default donation_transactions). */

@@ -42,51 +42,125 @@ export interface DdlStatement {
   analog?: boolean;
 }
 
-/** The original's table: no SHARD KEY, no SORT KEY, only the primary key. */
-export function naiveTableDdl(target: DatabaseTarget, table = DONATIONS_TABLE): DdlStatement {
-  const name = quoteIdentifier(table, 'table');
-  return {
-    purpose: 'the naive table: only a primary key, no shard or sort key',
-    sql: `CREATE TABLE IF NOT EXISTS ${name} (
-${DONATION_COLUMNS},
-    PRIMARY KEY (transaction_id)
-)${target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : ''}`,
-  };
+/**
+ * The table layouts lesson 07 compares, on the same rows. On SingleStore each is its own
+ * DDL; on MariaDB, which has neither SHARD KEY nor SORT KEY, each is the nearest analog,
+ * and the lesson says so. The kit's layout leads its sort key with what every panel
+ * filters on (the campaign), where the original's led with the city, which no panel
+ * filters on: lesson 07 measures both.
+ */
+export type LayoutKey = 'naive' | 'original-sort-key' | 'original-shard-key' | 'campaign-sort-key' | 'optimized';
+
+export interface TableLayout {
+  key: LayoutKey;
+  /** The table lesson 07 loads it into. */
+  table: string;
+  title: string;
+  /** What it is on SingleStore, in one line. */
+  singleStore: string;
+  /** What stands for it on MariaDB, in one line, and what that analog cannot reproduce. */
+  mariadb: string;
+  /** Whether lesson 07 builds it on this target: the MariaDB ablation splits the original's keys in two. */
+  targets: readonly DatabaseTarget[];
 }
 
-/**
- * The original's recommendation: SHARD KEY (city, transaction_id), SORT KEY (city,
- * transaction_date). Every unique key must contain the shard key, so the primary key
- * becomes (transaction_id, city).
- */
-export function optimizedTableDdl(target: DatabaseTarget, table = OPTIMIZED_TABLE): DdlStatement {
+export const TABLE_LAYOUTS: readonly TableLayout[] = [
+  {
+    key: 'naive',
+    table: DONATIONS_TABLE,
+    title: 'naive: a primary key only',
+    singleStore: 'PRIMARY KEY (transaction_id): rows spread by transaction id, stored in arrival order',
+    mariadb: 'PRIMARY KEY (transaction_id): InnoDB stores rows in primary-key order',
+    targets: ['mariadb', 'singlestore'],
+  },
+  {
+    key: 'original-sort-key',
+    table: 'donations_original_keys',
+    title: "the original's keys: SHARD KEY (city, transaction_id), SORT KEY (city, transaction_date)",
+    singleStore: "the original's recommendation, as it wrote it",
+    mariadb: "the original's SORT KEY alone: the clustered primary key (city, transaction_date, transaction_id) orders the rows as the sort key would",
+    targets: ['mariadb', 'singlestore'],
+  },
+  {
+    key: 'original-shard-key',
+    table: 'donations_partitioned',
+    title: "the original's SHARD KEY alone: PARTITION BY KEY (city, transaction_id)",
+    singleStore: '(on SingleStore the shard key is part of the original keys above)',
+    mariadb:
+      'PARTITION BY KEY (city, transaction_id) PARTITIONS 4 hashes rows into 4 partitions as a shard key hashes them into database partitions; ' +
+      'but one MariaDB server scans its partitions one after another on one thread, where SingleStore scans its partitions in parallel',
+    targets: ['mariadb'],
+  },
+  {
+    key: 'campaign-sort-key',
+    table: 'donations_campaign_sorted',
+    title: 'a sort key led by the campaign: SORT KEY (campaign_id, transaction_date)',
+    singleStore: 'SORT KEY (campaign_id, transaction_date): a campaign, and its last seconds, sit in few segments',
+    mariadb: 'the clustered primary key (campaign_id, transaction_date, transaction_id): a campaign is one range of the table',
+    targets: ['mariadb'],
+  },
+  {
+    key: 'optimized',
+    table: OPTIMIZED_TABLE,
+    title: 'the kit: SHARD KEY (city, transaction_id), SORT KEY (campaign_id, transaction_date)',
+    singleStore: "the original's shard key (an even spread) with a sort key led by the campaign, which every panel filters on",
+    mariadb:
+      'the campaign-led clustered key, plus covering indexes that hold each panel\'s columns in its GROUP BY order, ' +
+      'as a columnstore reads only the columns a query names',
+    targets: ['mariadb', 'singlestore'],
+  },
+];
+
+export function layout(key: LayoutKey): TableLayout {
+  return TABLE_LAYOUTS.find((l) => l.key === key)!;
+}
+
+/** The CREATE TABLE of a layout on a target (on MariaDB, its analog). */
+export function layoutDdl(target: DatabaseTarget, key: LayoutKey, table = layout(key).table): DdlStatement {
   const name = quoteIdentifier(table, 'table');
-  if (target === 'singlestore') {
-    return {
-      purpose: 'the optimized table: SHARD KEY (city, transaction_id), SORT KEY (city, transaction_date)',
-      sql: `CREATE TABLE IF NOT EXISTS ${name} (
-${DONATION_COLUMNS},
-    PRIMARY KEY (transaction_id, city),
-    SHARD KEY (city, transaction_id),
-    SORT KEY (city, transaction_date)
-)`,
-    };
-  }
-  return {
-    purpose:
-      'MariaDB analog: PARTITION BY KEY (city, transaction_id) stands for the SHARD KEY; the clustered primary key ' +
-      '(city, transaction_date, transaction_id) stands for SORT KEY (city, transaction_date); covering indexes lead with ' +
-      'campaign_id so that a campaign\'s aggregates read only that campaign',
-    analog: true,
-    sql: `CREATE TABLE IF NOT EXISTS ${name} (
-${DONATION_COLUMNS},
-    PRIMARY KEY (city, transaction_date, transaction_id),
-    UNIQUE KEY uk_transaction_city (transaction_id, city),
-    KEY ix_campaign_city_org (campaign_id, city, organization, latitude, longitude, total_amount),
-    KEY ix_campaign_date (campaign_id, transaction_date, city, organization, total_amount)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
-PARTITION BY KEY (city, transaction_id) PARTITIONS 4`,
+  const create = (keys: string[], suffix = '') =>
+    `CREATE TABLE IF NOT EXISTS ${name} (\n${DONATION_COLUMNS},\n    ${keys.join(',\n    ')}\n)${target === 'mariadb' ? ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${suffix}` : ''}`;
+  const purpose = target === 'singlestore' ? layout(key).singleStore : layout(key).mariadb;
+  // SingleStore: every unique key contains the shard key's columns, hence PRIMARY KEY (transaction_id, city).
+  const singleStore: Record<LayoutKey, string[]> = {
+    naive: ['PRIMARY KEY (transaction_id)'],
+    'original-sort-key': ['PRIMARY KEY (transaction_id, city)', 'SHARD KEY (city, transaction_id)', 'SORT KEY (city, transaction_date)'],
+    'original-shard-key': ['PRIMARY KEY (transaction_id, city)', 'SHARD KEY (city, transaction_id)'],
+    'campaign-sort-key': ['PRIMARY KEY (transaction_id, city)', 'SHARD KEY (city, transaction_id)', 'SORT KEY (campaign_id, transaction_date)'],
+    optimized: ['PRIMARY KEY (transaction_id, city)', 'SHARD KEY (city, transaction_id)', 'SORT KEY (campaign_id, transaction_date)'],
   };
+  if (target === 'singlestore') return { purpose, sql: create(singleStore[key]) };
+  // MariaDB: the unique key of SingleStore's table (transaction_id, city) stays, so that a
+  // duplicate is skipped on every layout; the clustered key is the sort key's analog.
+  const unique = 'UNIQUE KEY uk_transaction_city (transaction_id, city)';
+  const mariadb: Record<LayoutKey, [string[], string?]> = {
+    naive: [['PRIMARY KEY (transaction_id)']],
+    'original-sort-key': [['PRIMARY KEY (city, transaction_date, transaction_id)', unique]],
+    'original-shard-key': [['PRIMARY KEY (transaction_id, city)'], '\nPARTITION BY KEY (city, transaction_id) PARTITIONS 4'],
+    'campaign-sort-key': [['PRIMARY KEY (campaign_id, transaction_date, transaction_id)', unique]],
+    optimized: [
+      [
+        'PRIMARY KEY (campaign_id, transaction_date, transaction_id)',
+        unique,
+        // One covering index per grouping the panels ask for: queries 3, 4 and 5 (1 and 2 use the narrowest).
+        'KEY ix_campaign_city_organization (campaign_id, city, organization, total_amount)',
+        'KEY ix_campaign_city_place (campaign_id, city, latitude, longitude, total_amount)',
+        'KEY ix_campaign_organization (campaign_id, organization, total_amount)',
+      ],
+    ],
+  };
+  const [keys, suffix] = mariadb[key];
+  return { purpose, sql: create(keys, suffix), analog: key !== 'naive' ? true : undefined };
+}
+
+/** The original's table: no SHARD KEY, no SORT KEY, only the primary key. */
+export function naiveTableDdl(target: DatabaseTarget, table = DONATIONS_TABLE): DdlStatement {
+  return layoutDdl(target, 'naive', table);
+}
+
+/** The kit's layout (see TABLE_LAYOUTS). */
+export function optimizedTableDdl(target: DatabaseTarget, table = OPTIMIZED_TABLE): DdlStatement {
+  return layoutDdl(target, 'optimized', table);
 }
 
 export function donationTableDdl(target: DatabaseTarget, kind: SchemaKind, table?: string): DdlStatement {
@@ -104,23 +178,29 @@ export function messagesTableDdl(target: DatabaseTarget, table = MESSAGES_TABLE)
 export interface SuggestedIndex {
   query: number;
   name: string;
+  /** The original's statement, as it wrote it. */
+  original: string;
+  /** What the kit runs instead on MariaDB. */
   sql: string;
 }
 
 /**
- * The original's "possible index" per query, with campaign_id where it used
- * is_campaign_active (the kit filters by campaign; see queries.ts). Query 4's index
- * covers the coordinates it now groups by.
+ * The original's "possible index" per query, verbatim, and the kit's version. The kit
+ * filters by campaign_id where the original filtered by is_campaign_active (see
+ * queries.ts), and adds total_amount so that each index covers its query: an index
+ * without a column the query reads sends every match back to the table row. Query 4's
+ * index covers the coordinates it now groups by.
  */
 export function suggestedIndexes(table = DONATIONS_TABLE): SuggestedIndex[] {
   const t = quoteIdentifier(table, 'table');
+  const index = (query: number, name: string, original: string, columns: string) => ({ query, name, original, sql: `CREATE INDEX ${name} ON ${t} (${columns})` });
   return [
-    { query: 1, name: 'idx_campaign', sql: `CREATE INDEX idx_campaign ON ${t} (campaign_id)` },
-    { query: 2, name: 'idx_campaign_amount', sql: `CREATE INDEX idx_campaign_amount ON ${t} (campaign_id, total_amount)` },
-    { query: 3, name: 'idx_campaign_city_org', sql: `CREATE INDEX idx_campaign_city_org ON ${t} (campaign_id, city, organization, total_amount)` },
-    { query: 4, name: 'idx_campaign_city_geo', sql: `CREATE INDEX idx_campaign_city_geo ON ${t} (campaign_id, city, latitude, longitude, total_amount)` },
-    { query: 5, name: 'idx_campaign_org_total', sql: `CREATE INDEX idx_campaign_org_total ON ${t} (campaign_id, organization, total_amount)` },
-    { query: 6, name: 'idx_campaign_date_city', sql: `CREATE INDEX idx_campaign_date_city ON ${t} (campaign_id, transaction_date, city, total_amount)` },
-    { query: 7, name: 'idx_campaign_date_org', sql: `CREATE INDEX idx_campaign_date_org ON ${t} (campaign_id, transaction_date, organization, total_amount)` },
+    index(1, 'idx_campaign', 'CREATE INDEX idx_campaign_active_campaign_id ON donations.donation_transactions (is_campaign_active, campaign_id);', 'campaign_id'),
+    index(2, 'idx_campaign_amount', 'CREATE INDEX idx_is_campaign_active ON donation_transactions (is_campaign_active)', 'campaign_id, total_amount'),
+    index(3, 'idx_campaign_city_org', 'CREATE INDEX idx_campaign_city_org ON donation_transactions (is_campaign_active, city, organization);', 'campaign_id, city, organization, total_amount'),
+    index(4, 'idx_campaign_city_geo', 'CREATE INDEX idx_campaign_city_total ON donation_transactions (is_campaign_active, city, total_amount);', 'campaign_id, city, latitude, longitude, total_amount'),
+    index(5, 'idx_campaign_org_total', 'CREATE INDEX idx_campaign_org_total ON donation_transactions (is_campaign_active, organization, total_amount);', 'campaign_id, organization, total_amount'),
+    index(6, 'idx_campaign_date_city', 'CREATE INDEX idx_campaign_date_city ON donation_transactions (is_campaign_active, transaction_date, city);', 'campaign_id, transaction_date, city, total_amount'),
+    index(7, 'idx_campaign_date_org', 'CREATE INDEX idx_campaign_date_org ON donation_transactions (is_campaign_active, transaction_date, organization);', 'campaign_id, transaction_date, organization, total_amount'),
   ];
 }

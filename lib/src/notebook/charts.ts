@@ -25,15 +25,30 @@ export interface BarDatum {
   group?: string;
 }
 
-/** Horizontal bars, one per label; bars of one label side by side when a group is given. */
-export function barChart(data: BarDatum[], options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number }): Promise<string> {
+/** The power of ten at or below the smallest value: where log-scale bars start. */
+function logBaseline(values: readonly number[]): number {
+  const smallest = Math.min(...values.filter((v) => v > 0));
+  return Number.isFinite(smallest) ? 10 ** Math.floor(Math.log10(smallest)) : 1;
+}
+
+/**
+ * Horizontal bars, one per label; bars of one label side by side when a group is given.
+ * On a log scale, bars start at a power of ten below the smallest value: vega-lite starts
+ * them at 0, which a log scale cannot draw, and they vanish.
+ */
+export function barChart(
+  data: BarDatum[],
+  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; format?: string },
+): Promise<string> {
+  const baseline = options.logScale ? logBaseline([...data.map((d) => d.value), ...(options.budget ? [options.budget] : [])]) : 0;
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
     {
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'label', type: 'nominal', title: null, sort: null },
-        x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log' } : {} },
-        ...(data.some((d) => d.group) ? { color: { field: 'group', type: 'nominal', title: null }, yOffset: { field: 'group' } } : {}),
+        x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log', domainMin: baseline } : {}, axis: options.format ? { format: options.format } : {} },
+        ...(options.logScale ? { x2: { datum: baseline } } : {}),
+        ...(data.some((d) => d.group) ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
       },
     },
   ];
@@ -85,27 +100,63 @@ async function loadFrance(): Promise<unknown> {
   return franceOutline;
 }
 
-/** Query 4 on a map of France: each city at its coordinates, the dot's area proportional to its total. */
+/** Query 4 on a map of France: every city named, the campaign's as dots sized by their total, the amount above each. */
 export async function cityMap(rows: CityAmount[], options: { title?: string } = {}): Promise<string> {
   const [Plot, { parseHTML }, france] = await Promise.all([import('@observablehq/plot'), import('linkedom'), loadFrance()]);
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
-  // Mainland France only: the outline also holds overseas territories.
-  const frame = { type: 'MultiPoint' as const, coordinates: [[-6.2, 42], [9.2, 42], [-6.2, 51.4], [9.2, 51.4]] };
-  const label = (d: CityAmount) => `${d.city}\n${Math.round(d.total_donation_amount).toLocaleString('en-US')} EUR`;
+  // Mainland France and Corsica: the outline also holds overseas territories.
+  const frame = { type: 'MultiPoint' as const, coordinates: [[-5.2, 41.2], [9.8, 41.2], [-5.2, 51.2], [9.8, 51.2]] };
+  const inCampaign = new Set(rows.map((r) => r.city));
+  const others = CITIES.filter((c) => !inCampaign.has(c.city));
+  // Radii computed here (area proportional to the amount) so that each label clears its own dot.
+  const largest = Math.max(1, ...rows.map((r) => r.total_donation_amount));
+  const dots = rows.map((r) => ({ ...r, radius: 5 + 17 * Math.sqrt(Math.max(0, r.total_donation_amount) / largest) }));
+  const euros = (amount: number) => `${Math.round(amount).toLocaleString('en-US')} EUR`;
   const svg = Plot.plot({
     document: document as unknown as Document,
-    width: 520,
-    height: 520,
+    width: 560,
+    height: 540,
     projection: { type: 'mercator', domain: frame },
-    r: { range: [4, 26] },
+    r: { type: 'identity' },
     marks: [
       Plot.geo(france as never, { fill: '#f3f1ea', stroke: '#999' }),
-      Plot.dot(CITIES, { x: 'longitude', y: 'latitude', r: 1.5, fill: '#aaa' }),
-      Plot.dot(rows, { x: 'longitude', y: 'latitude', r: 'total_donation_amount', fill: 'steelblue', fillOpacity: 0.6, stroke: 'white' }),
-      Plot.text(rows, { x: 'longitude', y: 'latitude', text: label, dy: -24, fontSize: 11, fontWeight: 'bold' }),
+      Plot.dot(others, { x: 'longitude', y: 'latitude', r: 2.5, fill: '#999' }),
+      Plot.text(others, { x: 'longitude', y: 'latitude', text: 'city', dx: 5, textAnchor: 'start', fontSize: 9, fill: '#777' }),
+      Plot.dot(dots, { x: 'longitude', y: 'latitude', r: (d: (typeof dots)[number]) => d.radius, fill: 'steelblue', fillOpacity: 0.55, stroke: 'white' }),
+      ...dots.map((d) => {
+        // Above its dot, unless a campaign neighbour sits just north: then below, so the two labels part.
+        const below = dots.some((o) => o !== d && Math.abs(o.longitude - d.longitude) < 3 && o.latitude > d.latitude && o.latitude - d.latitude < 1.5);
+        return Plot.text([d], { x: 'longitude', y: 'latitude', text: () => `${d.city}: ${euros(d.total_donation_amount)}`, dy: below ? d.radius + 10 : -(d.radius + 8), fontSize: 11, fontWeight: 'bold', stroke: 'white', strokeWidth: 3, fill: 'black' });
+      }),
       ...(options.title ? [Plot.text([options.title], { frameAnchor: 'top-left', fontSize: 13, fontWeight: 'bold', dx: 6, dy: 6 })] : []),
     ],
   });
   if (!svg.getAttribute('xmlns')) svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   return svg.outerHTML;
+}
+
+/**
+ * What makes a chart blank, as a person would say it: no marks at all, or bars, lines or
+ * dots with no extent (zero width, a line of one point, a dot of radius 0). Empty when the
+ * chart draws what it holds.
+ */
+export function blankMarks(svg: string): string[] {
+  const problems: string[] = [];
+  const vegaMarks = [...svg.matchAll(/<g class="mark-(rect|line|symbol|area) role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)];
+  const plotCircles = [...svg.matchAll(/<circle[^>]*\sr="([\d.]+)"/g)].map((m) => Number(m[1]));
+  const plotGeo = /<path[^>]*\sd="M[^"]{20,}"/.test(svg) && svg.includes('aria-label="geo"');
+  if (vegaMarks.length === 0 && plotCircles.length === 0 && !plotGeo) return ['no marks at all'];
+  for (const [, kind, body] of vegaMarks) {
+    const paths = [...body!.matchAll(/\sd="([^"]*)"/g)].map((m) => m[1]!);
+    if (paths.length === 0) problems.push(`a ${kind} layer with no mark`);
+    for (const d of paths) {
+      if (kind === 'rect') {
+        const width = /h(-?[\d.e-]+)/.exec(d);
+        const height = /v(-?[\d.e-]+)/.exec(d);
+        if (!width || !height || Math.abs(Number(width[1])) < 0.5 || Math.abs(Number(height[1])) < 0.5) problems.push(`a bar with no extent (${d})`);
+      } else if (kind === 'line' && !/[LlCc]/.test(d)) problems.push('a line of one point');
+    }
+  }
+  if (plotCircles.some((r) => !(r > 0))) problems.push('a dot of radius 0');
+  return problems;
 }
