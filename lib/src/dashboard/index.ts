@@ -17,4 +17,4 @@ export {
 export { measureDashboard, refreshOnce, percentile, type MeasureOptions, type PanelLatency, type PanelTiming, type Refresh, type RefreshReport } from './refresh.js';
 export { watchDashboard, renderRefresh } from './live.js';
 export { toGrafanaSql, expandGrafanaSql, CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, type GrafanaExpansion, type GrafanaTimeRange } from './grafana-sql.js';
-export { ensureReadOnlyUser, dropReadOnlyUser, GRAFANA_READER_USER, GRAFANA_PASSWORD_PLACEHOLDER, type ReadOnlyUserOptions } from './grafana-user.js';
+export { ensureReadOnlyUser, dropReadOnlyUser, privilegesBeyondSelect, GRAFANA_READER_USER, GRAFANA_PASSWORD_PLACEHOLDER, type ReadOnlyUserOptions } from './grafana-user.js';

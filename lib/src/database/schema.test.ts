@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignsTableDdl } from '../campaigns/ledger.js';
+import { INSERT_CAMPAIGN_SQL, LATEST_CAMPAIGN_SQL, NEXT_CAMPAIGN_ID_SQL, campaignsTableDdl } from '../campaigns/ledger.js';
 import { InvalidIdentifierError } from '../errors.js';
 import { pipelineStoreDdl } from '../pipeline/store.js';
 import { messagesTableDdl, naiveTableDdl, optimizedTableDdl, suggestedIndexes } from './schema.js';
@@ -45,6 +45,21 @@ describe('DDL', () => {
 
   it('has one suggested index per query', () => {
     expect(suggestedIndexes().map((i) => i.query)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('allocates campaign ids itself: no AUTO_INCREMENT, DATETIME(6) (the only fractional precision SingleStore has)', () => {
+    for (const target of ['mariadb', 'singlestore'] as const) {
+      const { sql } = campaignsTableDdl(target);
+      expect(sql).not.toMatch(/AUTO_INCREMENT/i);
+      expect(sql).toContain('campaign_id INT NOT NULL,');
+      expect(sql).toContain('started_at DATETIME(6) NOT NULL');
+      expect(sql).toContain('ended_at DATETIME(6) NULL');
+      expect(sql).toContain('PRIMARY KEY (campaign_id)');
+    }
+    expect(NEXT_CAMPAIGN_ID_SQL).toBe('SELECT COALESCE(MAX(campaign_id), 0) + 1 AS next_id FROM campaigns');
+    expect(INSERT_CAMPAIGN_SQL).toBe('INSERT INTO campaigns (campaign_id, cities, seed, started_at, first_transaction_id) VALUES (?, ?, ?, ?, ?)');
+    // "The latest campaign" is the one started last, whatever its id.
+    expect(LATEST_CAMPAIGN_SQL).toBe('SELECT * FROM campaigns ORDER BY started_at DESC, campaign_id DESC LIMIT 1');
   });
 
   it('refuses table names carrying SQL', () => {
