@@ -56,8 +56,12 @@ ${DONATION_COLUMNS},
 
 /**
  * The original's recommendation: SHARD KEY (city, transaction_id), SORT KEY (city,
- * transaction_date). Every unique key must contain the shard key, so the primary key
- * becomes (transaction_id, city).
+ * transaction_date). The partition is a hash of all the shard key's columns together
+ * (SingleStore, "Sharding"), so one city's rows spread over every partition, as evenly as
+ * with transaction_id alone; only a query giving both values is routed to one partition.
+ * The sort key orders each partition by city, then date: a filter on city skips segments.
+ * "SingleStore does not support unique keys unless the columns in the unique key are a
+ * superset of the columns in the shard key", so the primary key becomes (transaction_id, city).
  */
 export function optimizedTableDdl(target: DatabaseTarget, table = OPTIMIZED_TABLE): DdlStatement {
   const name = quoteIdentifier(table, 'table');

@@ -78,8 +78,10 @@ export async function databasePartitions(db: Database, database: string | null =
   requireSingleStore(db, 'SHOW PARTITIONS');
   if (!database) throw new KitError('databasePartitions needs a database: open the handle on one');
   const rows = await db.query<Record<string, unknown>>(SINGLESTORE_SQL.partitions(database));
-  const masters = new Set(rows.filter((row) => String(row.Role ?? row.ROLE ?? '').toLowerCase() === 'master').map((row) => String(row.Ordinal ?? row.ORDINAL)));
-  return masters.size;
+  // A partition with replicas has a row per copy: count the ordinals of the masters (all ordinals if no role is shown).
+  const role = (row: Record<string, unknown>) => String(row.Role ?? row.ROLE ?? '').toLowerCase();
+  const masters = rows.some((row) => role(row) === 'master') ? rows.filter((row) => role(row) === 'master') : rows;
+  return new Set(masters.map((row) => String(row.Ordinal ?? row.ORDINAL))).size;
 }
 
 /** Partitions for a new donations topic: at least the database's on SingleStore (one each), 1 on MariaDB. */
