@@ -62,12 +62,30 @@ export function composeServices(config: KitConfig): ServiceName[] {
   return services;
 }
 
+/**
+ * The dev container's limits, from the engine's size: its README asks for --cpus=8 on a host
+ * with more than 8 cores and --memory=64g above 64 GB. Docker refuses a container whose CPU
+ * limit exceeds the engine's CPUs, so a smaller engine gets 0: no limit.
+ */
+export function singleStoreLimits(engine: { cpus: number; memoryBytes: number }): { SINGLESTORE_CPUS: string; SINGLESTORE_MEMORY: string } {
+  return {
+    SINGLESTORE_CPUS: engine.cpus > 8 ? '8' : '0',
+    SINGLESTORE_MEMORY: engine.memoryBytes > 64 * 2 ** 30 ? '64g' : '0',
+  };
+}
+
+function engineSize(env: NodeJS.ProcessEnv): { cpus: number; memoryBytes: number } {
+  const [cpus = '0', memory = '0'] = dockerRuns(['info', '--format', '{{.NCPU}} {{.MemTotal}}'], env).stdout.split(/\s+/);
+  return { cpus: Number(cpus) || 0, memoryBytes: Number(memory) || 0 };
+}
+
 export async function composeUp(config: KitConfig): Promise<void> {
   const problem = dockerProblem() ?? (usesSingleStoreDevContainer(config) ? singleStoreDevContainerProblem(config, readEnvironment()) : undefined);
   if (problem) throw new SetupError(problem);
   const profile = usesSingleStoreDevContainer(config) ? ['--profile', 'singlestore'] : [];
+  const env = { ...process.env, ...singleStoreLimits(engineSize(process.env)) };
   // --wait returns once every started service's healthcheck passes (each means "ready").
-  await $({ cwd: ROOT, verbose: true })`docker compose ${profile} up -d --wait ${composeServices(config)}`;
+  await $({ cwd: ROOT, verbose: true, env })`docker compose ${profile} up -d --wait ${composeServices(config)}`;
 }
 
 export async function composeDown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { describeConfig, loadConfig, parseDotEnv } from './config.js';
+import { describeConfig, loadConfig, parseDotEnv, pipelineBrokersProblem } from './config.js';
 
 const base = { DATABASE_URL: 'mysql://kit:s3cret-pass@127.0.0.1:3306/donations' };
 
@@ -76,6 +76,38 @@ describe('loadConfig', () => {
     expect(loadConfig(base).grafana).toEqual({ readerPassword: undefined });
     expect(loadConfig({ ...base, GRAFANA_DB_PASSWORD: '' }).grafana).toEqual({ readerPassword: undefined });
     expect(loadConfig({ ...base, GRAFANA_DB_PASSWORD: 'r3ader' }).grafana).toEqual({ readerPassword: 'r3ader' });
+  });
+
+  it('points a SingleStore pipeline at the compose network when the database is the dev container: no edit needed', () => {
+    const devContainer = loadConfig({ DATABASE_URL: 'singlestore://root:pw@127.0.0.1:3307/donations' });
+    expect(devContainer.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(devContainer.kafka.pipelineBrokers).toEqual(['kafka:29092']);
+    expect(devContainer.kafka.pipelineBrokersFrom).toBe('compose network');
+    expect(pipelineBrokersProblem(devContainer)).toBeUndefined();
+    // The setting wins; a managed broker is used as it is; MariaDB's pipeline runs here and uses KAFKA_BROKERS.
+    expect(loadConfig({ DATABASE_URL: 'singlestore://root:pw@localhost:3307/d', PIPELINE_KAFKA_BROKERS: '10.0.0.5:9092' }).kafka.pipelineBrokers).toEqual(['10.0.0.5:9092']);
+    expect(loadConfig({ DATABASE_URL: 'singlestore://root:pw@127.0.0.1:3307/d', KAFKA_BROKERS: 'pkc-1.example.com:9092' }).kafka.pipelineBrokers).toEqual(['pkc-1.example.com:9092']);
+    expect(loadConfig(base).kafka.pipelineBrokers).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('refuses, in one line, a loopback broker for a SingleStore server on another machine', () => {
+    const helios = loadConfig({ DATABASE_URL: 'singlestore://admin:pw@svc-123.aws.singlestore.com:3306/donations' });
+    expect(helios.kafka.pipelineBrokers).toEqual(['127.0.0.1:9092']);
+    expect(pipelineBrokersProblem(helios)?.message).toBe(
+      'PIPELINE_KAFKA_BROKERS (unset, so KAFKA_BROKERS): 127.0.0.1:9092 is a loopback address, and the SingleStore server at svc-123.aws.singlestore.com would read it as itself, not as this machine. ' +
+        'Set PIPELINE_KAFKA_BROKERS to a broker address that server can reach (for Helios, one reachable from the internet: see docs/singlestore.md)',
+    );
+    const explicit = loadConfig({ DATABASE_URL: 'singlestore://admin:pw@10.1.2.3:3306/d', PIPELINE_KAFKA_BROKERS: 'localhost:9092' });
+    expect(pipelineBrokersProblem(explicit)?.message).toMatch(/^PIPELINE_KAFKA_BROKERS: localhost:9092 is a loopback address/);
+    expect(pipelineBrokersProblem(loadConfig({ DATABASE_URL: 'singlestore://admin:pw@10.1.2.3:3306/d', PIPELINE_KAFKA_BROKERS: 'kafka.example.com:9092' }))).toBeUndefined();
+  });
+
+  it('sends ssl.ca.location only with KAFKA_SSL: the RHEL bundle by default, a path of your own, or none', () => {
+    expect(loadConfig(base).kafka.pipelineSslCaLocation).toBeNull();
+    expect(loadConfig({ ...base, KAFKA_SSL: 'true' }).kafka.pipelineSslCaLocation).toBe('/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem');
+    expect(loadConfig({ ...base, KAFKA_SSL: 'true', PIPELINE_KAFKA_SSL_CA_LOCATION: '/etc/ssl/cert.pem' }).kafka.pipelineSslCaLocation).toBe('/etc/ssl/cert.pem');
+    expect(loadConfig({ ...base, KAFKA_SSL: 'true', PIPELINE_KAFKA_SSL_CA_LOCATION: 'none' }).kafka.pipelineSslCaLocation).toBeNull();
+    expect(() => loadConfig({ ...base, KAFKA_SSL: 'true', PIPELINE_KAFKA_SSL_CA_LOCATION: "ca.pem'}" })).toThrow(/^PIPELINE_KAFKA_SSL_CA_LOCATION: .* is not an absolute path/);
   });
 
   it('accepts numbers written with underscores', () => {

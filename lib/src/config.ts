@@ -15,6 +15,13 @@ export interface KafkaConfig {
   brokers: string[];
   /** The broker address as the database sees it (a SingleStore pipeline runs inside the database). */
   pipelineBrokers: string[];
+  /** Where pipelineBrokers came from: the setting, the compose network's default, or KAFKA_BROKERS. */
+  pipelineBrokersFrom: 'PIPELINE_KAFKA_BROKERS' | 'compose network' | 'KAFKA_BROKERS';
+  /**
+   * `ssl.ca.location` in a SingleStore pipeline's CONFIG when KAFKA_SSL is on: a CA bundle path
+   * on the SingleStore nodes (null: not sent).
+   */
+  pipelineSslCaLocation: string | null;
   topic: string;
   /** retention.ms for the topics the kit creates. */
   retentionMs: number;
@@ -29,7 +36,10 @@ export interface DatabaseConfig {
   user: string;
   password: string;
   database: string;
-  /** TLS to the database: required by Helios. `caFile` adds a CA to the system ones. */
+  /**
+   * TLS to the database: required by Helios. `caFile` is for a server whose CA is not a public
+   * one: Node's `ca` option replaces the system root certificates, it does not add to them.
+   */
   tls: false | { caFile?: string; rejectUnauthorized: boolean };
 }
 
@@ -80,11 +90,12 @@ export const SETTINGS = {
   KAFKA_SASL_MECHANISM: 'plain, scram-sha-256 or scram-sha-512 (managed Kafka)',
   KAFKA_SASL_USERNAME: 'SASL user name',
   KAFKA_SASL_PASSWORD: 'SASL password',
-  PIPELINE_KAFKA_BROKERS: 'the brokers as the database reaches them (default KAFKA_BROKERS)',
+  PIPELINE_KAFKA_BROKERS: 'the brokers as the database reaches them (default: kafka:29092 for the SingleStore dev container, else KAFKA_BROKERS)',
+  PIPELINE_KAFKA_SSL_CA_LOCATION: 'with KAFKA_SSL on SingleStore: the CA bundle path on the SingleStore nodes, sent as ssl.ca.location (default the RHEL bundle path; none to leave it out)',
   DATABASE_URL: 'mysql://user:password@host:port/database or singlestore://...',
   DATABASE_TARGET: 'mariadb or singlestore (default: from the URL scheme)',
   DATABASE_TLS: 'off, on (verify the server certificate) or insecure (default off; on for Helios)',
-  DATABASE_TLS_CA: 'path to a CA certificate file for DATABASE_TLS=on',
+  DATABASE_TLS_CA: 'path to a CA certificate file for DATABASE_TLS=on, only for a server whose CA is not public: it replaces the system roots',
   WORKSHOP_ROWS: 'rows the pain lesson grows the table to (default 2000000)',
   WORKSHOP_REFRESH_MS: 'dashboard refresh budget in ms (default 250)',
   KIT_INFRA: 'auto, local, docker or external: how `npm run up` runs services (default auto)',
@@ -103,6 +114,13 @@ const FOREIGN_VARIABLES = new Set(['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_JVM_P
 
 export const DEFAULT_DATABASE_NAME = 'donations';
 const DEFAULT_BROKERS = '127.0.0.1:9092';
+/** How a container on the compose network reaches the kit's Kafka (docker-compose.yml's DOCKER listener). */
+export const COMPOSE_PIPELINE_BROKER = 'kafka:29092';
+/**
+ * The system CA bundle of RHEL-family hosts: the SingleStore dev image is AlmaLinux, and
+ * SingleStore's own Helios notebooks pass this path as ssl.ca.location for a public-CA broker.
+ */
+export const DEFAULT_PIPELINE_SSL_CA_LOCATION = '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem';
 
 /** The process environment over the nearest `.env`: what every setting is read from. */
 export function readEnvironment(): Env {
@@ -115,19 +133,20 @@ export function readEnvironment(): Env {
  */
 export function loadConfig(env: Env = readEnvironment()): KitConfig {
   const brokers = parseBrokers('KAFKA_BROKERS', env.KAFKA_BROKERS ?? DEFAULT_BROKERS);
+  const database = parseDatabase(env);
+  const ssl = parseBoolean('KAFKA_SSL', env.KAFKA_SSL, false);
   const kafka: KafkaConfig = {
     brokers,
-    pipelineBrokers: env.PIPELINE_KAFKA_BROKERS
-      ? parseBrokers('PIPELINE_KAFKA_BROKERS', env.PIPELINE_KAFKA_BROKERS)
-      : brokers,
+    ...pipelineBrokers(env, brokers, database),
+    pipelineSslCaLocation: parseCaLocation(env.PIPELINE_KAFKA_SSL_CA_LOCATION, ssl),
     topic: parseTopic('KAFKA_TOPIC', env.KAFKA_TOPIC ?? 'donations'),
     retentionMs: parseInteger('KAFKA_RETENTION_MS', env.KAFKA_RETENTION_MS, 86_400_000, 60_000),
-    ssl: parseBoolean('KAFKA_SSL', env.KAFKA_SSL, false),
+    ssl,
     sasl: parseSasl(env),
   };
   return {
     kafka,
-    database: parseDatabase(env),
+    database,
     workshop: {
       rows: parseInteger('WORKSHOP_ROWS', env.WORKSHOP_ROWS, 2_000_000, 1),
       refreshMs: parseInteger('WORKSHOP_REFRESH_MS', env.WORKSHOP_REFRESH_MS, 250, 1),
@@ -184,6 +203,59 @@ function parseBrokers(variable: string, value: string): string[] {
     }
   }
   return brokers;
+}
+
+/** 127.0.0.1, localhost, ::1: this machine, for whoever reads the address. */
+export function isLoopbackHost(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0'].includes(host.toLowerCase()) || /^127\./.test(host);
+}
+
+function brokerHost(broker: string): string {
+  return broker.slice(0, broker.lastIndexOf(':'));
+}
+
+/**
+ * The brokers a SingleStore pipeline connects to, from inside the database. Unset, they
+ * are the compose network's kafka:29092 when the database is the SingleStore dev container
+ * (SingleStore on this machine, the kit's Kafka on loopback): inside that container,
+ * 127.0.0.1 is the container itself. Otherwise KAFKA_BROKERS.
+ */
+function pipelineBrokers(env: Env, brokers: string[], database: DatabaseConfig): Pick<KafkaConfig, 'pipelineBrokers' | 'pipelineBrokersFrom'> {
+  if (env.PIPELINE_KAFKA_BROKERS?.trim()) {
+    return { pipelineBrokers: parseBrokers('PIPELINE_KAFKA_BROKERS', env.PIPELINE_KAFKA_BROKERS), pipelineBrokersFrom: 'PIPELINE_KAFKA_BROKERS' };
+  }
+  const devContainer = database.target === 'singlestore' && isLoopbackHost(database.host);
+  if (devContainer && brokers.every((b) => isLoopbackHost(brokerHost(b)))) {
+    return { pipelineBrokers: [COMPOSE_PIPELINE_BROKER], pipelineBrokersFrom: 'compose network' };
+  }
+  return { pipelineBrokers: brokers, pipelineBrokersFrom: 'KAFKA_BROKERS' };
+}
+
+/**
+ * Why a SingleStore pipeline cannot reach these brokers, as a ConfigError to throw; undefined
+ * when nothing is known to be wrong. A SingleStore server on another machine (Helios, a
+ * cluster) reads a loopback address as itself, never as the machine the kit runs on.
+ */
+export function pipelineBrokersProblem(config: Pick<KitConfig, 'kafka' | 'database'>): ConfigError | undefined {
+  const { kafka, database } = config;
+  if (database.target !== 'singlestore' || isLoopbackHost(database.host)) return undefined;
+  const loopback = kafka.pipelineBrokers.find((b) => isLoopbackHost(brokerHost(b)));
+  if (!loopback) return undefined;
+  return new ConfigError(
+    kafka.pipelineBrokersFrom === 'PIPELINE_KAFKA_BROKERS' ? 'PIPELINE_KAFKA_BROKERS' : 'PIPELINE_KAFKA_BROKERS (unset, so KAFKA_BROKERS)',
+    `${loopback} is a loopback address, and the SingleStore server at ${database.host} would read it as itself, not as this machine`,
+    'Set PIPELINE_KAFKA_BROKERS to a broker address that server can reach (for Helios, one reachable from the internet: see docs/singlestore.md)',
+  );
+}
+
+function parseCaLocation(value: string | undefined, ssl: boolean): string | null {
+  const text = value?.trim() ?? '';
+  if (!ssl || text.toLowerCase() === 'none') return null;
+  if (!text) return DEFAULT_PIPELINE_SSL_CA_LOCATION;
+  if (!text.startsWith('/') || /['"\\]/.test(text)) {
+    throw new ConfigError('PIPELINE_KAFKA_SSL_CA_LOCATION', `"${text.slice(0, 80)}" is not an absolute path`, 'Set it to the CA bundle path on the SingleStore nodes, or none');
+  }
+  return text;
 }
 
 function parseTopic(variable: string, value: string): string {
@@ -318,7 +390,7 @@ export function describeConfig(config: KitConfig): Record<string, string> {
     database: `${database.target === 'singlestore' ? 'singlestore' : 'mysql'}://${database.user}:***@${database.host}:${database.port}/${database.database}`,
     'database TLS': database.tls ? (database.tls.rejectUnauthorized ? 'on (verified)' : 'on (not verified)') : 'off',
     'kafka brokers': kafka.brokers.join(','),
-    'pipeline brokers': kafka.pipelineBrokers.join(','),
+    'pipeline brokers': `${kafka.pipelineBrokers.join(',')} (${kafka.pipelineBrokersFrom})`,
     'kafka security': kafka.sasl ? `SASL ${kafka.sasl.mechanism} as ${kafka.sasl.username}${kafka.ssl ? ' over TLS' : ''}` : kafka.ssl ? 'TLS' : 'plaintext',
     topic: kafka.topic,
     'topic retention': `${kafka.retentionMs} ms`,

@@ -1,7 +1,20 @@
 // The kit's public API on one screen: notebooks, scripts, tests and dashboards import from here.
 
 // Settings and failures
-export { loadConfig, readEnvironment, withDotEnv, parseDotEnv, describeConfig, isDebugEnabled, SETTINGS, DEFAULT_DATABASE_NAME } from './config.js';
+export {
+  loadConfig,
+  readEnvironment,
+  withDotEnv,
+  parseDotEnv,
+  describeConfig,
+  isDebugEnabled,
+  isLoopbackHost,
+  pipelineBrokersProblem,
+  SETTINGS,
+  DEFAULT_DATABASE_NAME,
+  COMPOSE_PIPELINE_BROKER,
+  DEFAULT_PIPELINE_SSL_CA_LOCATION,
+} from './config.js';
 export type { KitConfig, KafkaConfig, DatabaseConfig, DatabaseTarget, WorkshopConfig, GrafanaConfig, KitSettings, InfraMode, SaslMechanism, Setting, Env } from './config.js';
 export {
   KitError,

@@ -11,6 +11,7 @@ import {
   recordProduced,
   startCampaign,
   messagesTableDdl,
+  JSON_DEFAULTS,
   type PipelineSpec,
 } from '@donations/lib';
 import { scratch, type Scratch } from './helpers.js';
@@ -118,6 +119,49 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
     expect(result).toMatchObject({ sent: 30_000, held: 30_000, missing: 0, duplicated: 0, exact: true });
     const skipped = (await again.batches(1000)).reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0);
     expect(skipped).toBe(0);
+  });
+
+  it('stores NULL and 0 for the optional fields a message lacks, as the SingleStore mapping\'s DEFAULTs do', async () => {
+    const topic = await s.topic();
+    const campaign = await startCampaign(s.db, { seed: 15 });
+    const event = campaign.next();
+    const bare = Object.fromEntries(Object.entries(event).filter(([key]) => !(key in JSON_DEFAULTS)));
+    await produceLine(s.kafka, topic, JSON.stringify(bare));
+    const pipeline = await donationsPipeline('pdefaults', 'donations_defaults', topic);
+    await pipeline.runForeground(1);
+    const rows = await s.db.query<Record<string, unknown>>('SELECT latitude, longitude, organization, is_campaign_active FROM donations_defaults');
+    expect(rows).toEqual([{ latitude: null, longitude: null, organization: null, is_campaign_active: 0 }]);
+    expect(await pipeline.errorCount()).toBe(0);
+  });
+
+  it('replays a topic from its first offset: a stopped pipeline re-reads it and skips what the table holds', async () => {
+    const topic = await s.topic(2);
+    const campaign = await startCampaign(s.db, { seed: 16 });
+    const events = Array.from({ length: 40 }, () => campaign.next());
+    await produceMessages(s.kafka, topic, events.map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) })));
+    const pipeline = await donationsPipeline('preplay', 'donations_replay', topic);
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp();
+    await expect(pipeline.replayFromEarliest()).rejects.toThrow(/is running: a replay from the earliest offsets needs it stopped/);
+    await pipeline.stop();
+    await s.db.execute('DELETE FROM donations_replay WHERE transaction_id <= ?', [events[9]!.transaction_id]);
+    await pipeline.replayFromEarliest();
+    expect(await pipeline.cursors()).toEqual([]);
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp();
+    await pipeline.stop();
+    const [row] = await s.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM donations_replay');
+    expect(row!.n).toBe(40);
+    // The second pass re-read all 40: the 10 deleted load again, the other 30 are duplicates.
+    const batches = await pipeline.batches(1000);
+    expect(batches.reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0)).toBe(30);
+    expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(50);
+  });
+
+  it('refuses a replay of a pipeline that does not exist', async () => {
+    const topic = await s.topic();
+    const ghost = new LocalPipeline(s, { name: 'pghost', topic, table: 'donations_ghost', format: 'donations-json' });
+    await expect(ghost.replayFromEarliest()).rejects.toThrow(/pipeline pghost does not exist: create it first/);
   });
 
   it('replaced with another topic, starts that topic from its beginning; the same topic keeps its cursor', async () => {

@@ -20,6 +20,9 @@ export interface ComposeService {
   healthcheck?: { test?: string[]; disable?: boolean; interval?: string; start_period?: string; retries?: number };
   depends_on?: Record<string, { condition: string }>;
   networks?: Record<string, unknown>;
+  cpus?: number;
+  /** Bytes (compose-go prints them as a string). */
+  mem_limit?: number | string;
 }
 export interface LoadedProject { name: string; services: Record<string, ComposeService> }
 export type LoadResult = { ok: true; project: LoadedProject; warnings: string[] } | { ok: false; error: string };

@@ -5,19 +5,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseDotEnv } from '@donations/lib';
-import { composeServices, usesSingleStoreDevContainer } from '../../infra/docker.js';
+import { composeServices, singleStoreLimits, usesSingleStoreDevContainer } from '../../infra/docker.js';
 import { ROOT, dotEnvFromExample } from '../../infra/services.js';
 import { buildChecker, loadCompose, type ComposeService, type LoadResult, type LoadedProject } from './compose-check.js';
 
 const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
-/** What a learner does for the dev container: uncomment the SingleStore DATABASE_URL and pipeline brokers. */
+/** What a learner does for the dev container: uncomment the SingleStore DATABASE_URL, nothing else (the pipeline's broker defaults to kafka:29092). */
 function withSingleStoreLines(envText: string): string {
   const block = envText.indexOf('\nSINGLESTORE_ROOT_PASSWORD=');
-  const tail = envText
-    .slice(block)
-    .replace(/^# (DATABASE_URL=singlestore:\/\/root:)/m, '$1')
-    .replace(/^# (PIPELINE_KAFKA_BROKERS=kafka:)/m, '$1');
+  const tail = envText.slice(block).replace(/^# (DATABASE_URL=singlestore:\/\/root:)/m, '$1');
   return envText.slice(0, block).replace(/^DATABASE_URL=mysql:/m, '# DATABASE_URL=mysql:') + tail;
 }
 
@@ -210,6 +207,20 @@ describe('docker-compose.yml, its services', () => {
     expect(singlestore.image).toMatch(/^ghcr\.io\/singlestore-labs\/singlestoredb-dev:/);
     expect(singlestore.volumes).toContainEqual(expect.objectContaining({ type: 'volume', target: '/data' }));
     expect(singlestore.healthcheck).toMatchObject({ start_period: '1m30s' });
+    expect(singlestore.environment).toMatchObject({ TZ: 'UTC' });
+  });
+
+  it('limits the dev container as its README asks only on a big engine: 8 CPUs and 64 GB there, no limit (0) elsewhere', () => {
+    // Without `npm run up` (a hand-run `docker compose`): no limit.
+    expect(services.singlestore!.cpus ?? 0).toBe(0);
+    expect(Number(services.singlestore!.mem_limit ?? 0)).toBe(0);
+    expect(singleStoreLimits({ cpus: 4, memoryBytes: 8 * 2 ** 30 })).toEqual({ SINGLESTORE_CPUS: '0', SINGLESTORE_MEMORY: '0' });
+    expect(singleStoreLimits({ cpus: 8, memoryBytes: 64 * 2 ** 30 })).toEqual({ SINGLESTORE_CPUS: '0', SINGLESTORE_MEMORY: '0' });
+    const big = singleStoreLimits({ cpus: 32, memoryBytes: 256 * 2 ** 30 });
+    expect(big).toEqual({ SINGLESTORE_CPUS: '8', SINGLESTORE_MEMORY: '64g' });
+    const limited = loaded(loadCompose(`${freshSingleStore}\nSINGLESTORE_CPUS=${big.SINGLESTORE_CPUS}\nSINGLESTORE_MEMORY=${big.SINGLESTORE_MEMORY}\n`, { profiles: ['singlestore'] })).project.services.singlestore!;
+    expect(limited.cpus).toBe(8);
+    expect(Number(limited.mem_limit)).toBe(64 * 2 ** 30);
   });
 });
 

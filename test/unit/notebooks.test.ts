@@ -36,7 +36,7 @@ describe('committed notebooks', () => {
     expect(first).toContain('**Prerequisites:**');
     const last = text(cells[cells.length - 1]!.source);
     expect(last).toContain('## Recap');
-    expect(last).toMatch(/## Exercises\n\n1\. .+\n2\. /);
+    expect(last).toMatch(/## Exercises\n\n1\. [^\n]+(\n   [^\n]+)*\n2\. /);
   });
 
   it.each(names)('%s imports shared code from the lib package, never by a relative path', (name) => {

@@ -3,13 +3,19 @@
  * got acknowledged. Starting a campaign allocates its id (so transaction ids never
  * collide); ending one updates that row only, where the original rewrote
  * is_campaign_active over the whole donations table.
+ *
+ * Ids are small and increasing, allocated as MAX + 1 and inserted explicitly, on both
+ * targets: SingleStore's AUTO_INCREMENT "only guarantees that automatically-generated values
+ * are unique" (not small, not increasing, not from 1), and "an AUTO_INCREMENT column in a
+ * distributed table must be a BIGINT"; the generator needs ids up to MAX_CAMPAIGN_ID. The
+ * primary key settles two starts at once: the loser gets a duplicate key and retries.
  */
 import type { DatabaseTarget } from '../config.js';
 import type { Database } from '../database/database.js';
 import type { DdlStatement } from '../database/schema.js';
-import { KitError } from '../errors.js';
+import { KitError, SqlError } from '../errors.js';
 import type { ProduceSummary } from '../kafka/producer.js';
-import { CITIES, Campaign, ID_BLOCK, createRandom, type City } from './generator.js';
+import { CITIES, Campaign, ID_BLOCK, MAX_CAMPAIGN_ID, createRandom, type City } from './generator.js';
 
 export const CAMPAIGNS_TABLE = 'campaigns';
 
@@ -27,13 +33,14 @@ export interface CampaignRecord {
 
 export function campaignsTableDdl(target: DatabaseTarget): DdlStatement {
   return {
+    // DATETIME(6): "SingleStore supports DATETIME type only with precision 0 and 6".
     purpose: 'campaigns: one row each, with what the producer sent (for reconciliation)',
     sql: `CREATE TABLE IF NOT EXISTS ${CAMPAIGNS_TABLE} (
-    campaign_id INT NOT NULL AUTO_INCREMENT,
+    campaign_id INT NOT NULL,
     cities VARCHAR(255) NOT NULL,
     seed BIGINT NOT NULL,
-    started_at DATETIME(3) NOT NULL,
-    ended_at DATETIME(3) NULL,
+    started_at DATETIME(6) NOT NULL,
+    ended_at DATETIME(6) NULL,
     events_sent BIGINT NOT NULL DEFAULT 0,
     amount_sent DECIMAL(18, 2) NOT NULL DEFAULT 0,
     first_transaction_id BIGINT NOT NULL DEFAULT 0,
@@ -47,17 +54,38 @@ export async function ensureCampaignsTable(db: Database): Promise<void> {
   await db.execute(campaignsTableDdl(db.target).sql);
 }
 
-/** Starts a new campaign: picks its 4 cities (seeded) and allocates its id. */
+/** How many times startCampaign re-reads MAX + 1 when another start took that id first. */
+export const CAMPAIGN_ID_ATTEMPTS = 25;
+
+export const NEXT_CAMPAIGN_ID_SQL = `SELECT COALESCE(MAX(campaign_id), 0) + 1 AS next_id FROM ${CAMPAIGNS_TABLE}`;
+export const INSERT_CAMPAIGN_SQL = `INSERT INTO ${CAMPAIGNS_TABLE} (campaign_id, cities, seed, started_at, first_transaction_id) VALUES (?, ?, ?, ?, ?)`;
+
+/** Starts a new campaign: picks its 4 cities (seeded) and allocates its id, the next after the largest. */
 export async function startCampaign(db: Database, options: { seed?: number; startedAt?: Date } = {}): Promise<Campaign> {
   await ensureCampaignsTable(db);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const startedAt = options.startedAt ?? new Date();
   // The cities come from the seed alone, so that the same seed gives the same campaign.
   const probe = new Campaign({ id: 1, seed });
-  const result = await db.execute(`INSERT INTO ${CAMPAIGNS_TABLE} (cities, seed, started_at) VALUES (?, ?, ?)`, [probe.cities.map((c) => c.city).join(','), seed, startedAt]);
-  const id = Number(result.insertId);
-  await db.execute(`UPDATE ${CAMPAIGNS_TABLE} SET first_transaction_id = ? WHERE campaign_id = ?`, [id * ID_BLOCK + 1, id]);
-  return new Campaign({ id, seed, cities: probe.cities, startedAt });
+  const cities = probe.cities.map((c) => c.city).join(',');
+  for (let attempt = 1; ; attempt++) {
+    const [row] = await db.query<{ next_id: number | string }>(NEXT_CAMPAIGN_ID_SQL);
+    const id = Number(row?.next_id ?? 1);
+    if (id > MAX_CAMPAIGN_ID) {
+      throw new KitError(`campaign ids are used up: the next would be ${id}, above ${MAX_CAMPAIGN_ID} (transaction ids must stay below 2^53): drop the campaigns table with \`npm run reset\``);
+    }
+    try {
+      await db.execute(INSERT_CAMPAIGN_SQL, [id, cities, seed, startedAt, id * ID_BLOCK + 1]);
+      return new Campaign({ id, seed, cities: probe.cities, startedAt });
+    } catch (error) {
+      if (!(error instanceof SqlError && error.code === 'ER_DUP_ENTRY')) throw error;
+      if (attempt >= CAMPAIGN_ID_ATTEMPTS) {
+        throw new KitError(`no campaign id after ${attempt} attempts: other campaigns took each next id first; start this one again`, { cause: error });
+      }
+      // Another start took this id: read the next one, a little later than the others.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
 }
 
 /** Adds what one producer run got acknowledged to its campaign's tally. */
@@ -78,9 +106,11 @@ export async function getCampaign(db: Database, campaignId: number): Promise<Cam
   return row ? toRecord(row) : undefined;
 }
 
-/** The campaign a dashboard shows: the latest one started. */
+export const LATEST_CAMPAIGN_SQL = `SELECT * FROM ${CAMPAIGNS_TABLE} ORDER BY started_at DESC, campaign_id DESC LIMIT 1`;
+
+/** The campaign a dashboard shows: the latest one started (by its start time, not its id). */
 export async function latestCampaign(db: Database): Promise<CampaignRecord | undefined> {
-  const [row] = await db.query(`SELECT * FROM ${CAMPAIGNS_TABLE} ORDER BY campaign_id DESC LIMIT 1`);
+  const [row] = await db.query(LATEST_CAMPAIGN_SQL);
   return row ? toRecord(row) : undefined;
 }
 

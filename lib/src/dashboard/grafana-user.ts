@@ -56,18 +56,28 @@ export async function dropReadOnlyUser(db: Database, user: string = GRAFANA_READ
 /** What SHOW GRANTS lists beyond USAGE and SELECT on the kit's database; never the password hash. */
 async function extraPrivileges(db: Database, database: string, user: string, host: string): Promise<string[]> {
   const rows = await db.query<Record<string, string>>('SHOW GRANTS FOR ?@?', [user, host]);
+  return privilegesBeyondSelect(rows.map((row) => String(Object.values(row)[0] ?? '')), database);
+}
+
+/**
+ * The privileges SHOW GRANTS lines hold beyond USAGE, and SELECT on `database`.*. SingleStore
+ * with privilege_transfer_mode = per_privilege prints a second row, `GRANT TRANSFERABLE ...`:
+ * the privileges the user may pass on, like WITH GRANT OPTION, so any of them is extra.
+ */
+export function privilegesBeyondSelect(lines: readonly string[], database: string): string[] {
   const extra: string[] = [];
-  for (const row of rows) {
-    const line = String(Object.values(row)[0] ?? '');
-    const grant = /^GRANT (.+?) ON (\S+) TO /i.exec(line);
+  for (const line of lines) {
+    const grant = /^GRANT (TRANSFERABLE )?(.+?) ON (\S+) TO /i.exec(line);
     if (!grant) {
       extra.push('a role or proxy grant');
       continue;
     }
-    const privileges = grant[1]!.split(',').map((p) => p.trim().toUpperCase());
-    const target = grant[2]!.replace(/[`'"]/g, '');
+    const transferable = Boolean(grant[1]);
+    const privileges = grant[2]!.split(',').map((p) => p.trim().toUpperCase());
+    const target = grant[3]!.replace(/[`'"]/g, '');
     const allowed = privileges.every((p) => p === 'USAGE' || (p === 'SELECT' && target === `${database}.*`));
     if (!allowed) extra.push(`${privileges.join(', ')} ON ${target}`);
+    if (transferable && privileges.some((p) => p !== 'USAGE')) extra.push(`TRANSFERABLE ${privileges.join(', ')} ON ${target}`);
     if (/WITH GRANT OPTION/i.test(line)) extra.push(`GRANT OPTION ON ${target}`);
   }
   return extra;

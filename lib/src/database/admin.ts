@@ -14,16 +14,19 @@ async function withServer<T>(settings: DatabaseConfig, work: (server: Database) 
   }
 }
 
-/** Connects once and asks the server who it is: fails with one clear line within the timeout. */
+/**
+ * Connects once and asks the server who it is: fails with one clear line within the timeout.
+ * SingleStore answers @@version with a MySQL version; its own is @@memsql_version.
+ */
 export function checkDatabase(settings: DatabaseConfig, timeoutMs = 5_000): Promise<{ version: string; flavour: ServerFlavour }> {
   return withServer(
     settings,
     async (server) => {
       const [row] = await server.query<{ version: string; comment: string }>('SELECT @@version AS version, @@version_comment AS comment');
-      let flavour: ServerFlavour = 'mysql';
-      if (/mariadb/i.test(`${row?.version} ${row?.comment}`)) flavour = 'mariadb';
-      else if ((await server.query('SELECT @@memsql_version AS v').catch(() => [])).length) flavour = 'singlestore';
-      return { version: row?.version ?? '?', flavour };
+      if (/mariadb/i.test(`${row?.version} ${row?.comment}`)) return { version: row?.version ?? '?', flavour: 'mariadb' };
+      const [memsql] = await server.query<{ v: string }>('SELECT @@memsql_version AS v').catch(() => []);
+      if (memsql) return { version: String(memsql.v), flavour: 'singlestore' };
+      return { version: row?.version ?? '?', flavour: 'mysql' };
     },
     timeoutMs,
   );

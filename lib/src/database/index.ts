@@ -1,6 +1,22 @@
 // The database side: the handle, the server's databases, the lessons' DDL.
 export { Database, openDatabase, type DatabaseConnection, type DatabaseOptions, type ResultSetHeader } from './database.js';
 export { checkDatabase, ensureDatabase, dropDatabase, listDatabases, type ServerFlavour } from './admin.js';
+// What only SingleStore has: its version, a database's partitions, PROFILE, event traces.
+export {
+  SINGLESTORE_SQL,
+  SLOW_QUERY_TRACE,
+  SLOW_QUERY_THRESHOLD_MS,
+  singleStoreVersion,
+  databasePartitions,
+  topicPartitionsFor,
+  profileQuery,
+  startSlowQueryTrace,
+  stopSlowQueryTrace,
+  slowQueryEvents,
+  explainPrivilegeError,
+  type QueryProfile,
+  type TraceEvent,
+} from './singlestore.js';
 export {
   DONATIONS_TABLE,
   OPTIMIZED_TABLE,

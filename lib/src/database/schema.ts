@@ -121,7 +121,10 @@ export function layoutDdl(target: DatabaseTarget, key: LayoutKey, table = layout
   const create = (keys: string[], suffix = '') =>
     `CREATE TABLE IF NOT EXISTS ${name} (\n${DONATION_COLUMNS},\n    ${keys.join(',\n    ')}\n)${target === 'mariadb' ? ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${suffix}` : ''}`;
   const purpose = target === 'singlestore' ? layout(key).singleStore : layout(key).mariadb;
-  // SingleStore: every unique key contains the shard key's columns, hence PRIMARY KEY (transaction_id, city).
+  // SingleStore hashes all the shard key's columns together ("Sharding"): SHARD KEY (city,
+  // transaction_id) spreads one city over every partition; only a query giving both values
+  // goes to one. "SingleStore does not support unique keys unless the columns in the unique
+  // key are a superset of the columns in the shard key": hence PRIMARY KEY (transaction_id, city).
   const singleStore: Record<LayoutKey, string[]> = {
     naive: ['PRIMARY KEY (transaction_id)'],
     'original-sort-key': ['PRIMARY KEY (transaction_id, city)', 'SHARD KEY (city, transaction_id)', 'SORT KEY (city, transaction_date)'],

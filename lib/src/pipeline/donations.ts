@@ -4,6 +4,7 @@
  */
 import { ensureCampaignsTable } from '../campaigns/ledger.js';
 import { DONATIONS_TABLE, donationTableDdl, type SchemaKind } from '../database/schema.js';
+import { topicPartitionsFor } from '../database/singlestore.js';
 import { createTopic } from '../kafka/admin.js';
 import { createPipeline } from './create.js';
 import type { LocalPipelineOptions } from './local.js';
@@ -16,7 +17,10 @@ export interface DonationsPipelineOptions extends LocalPipelineOptions {
   schema?: SchemaKind;
   table?: string;
   pipelineName?: string;
-  /** Partitions of the topic when it is created. */
+  /**
+   * Partitions of the topic when it is created. Default: the database's partitions on
+   * SingleStore, which pairs one Kafka partition with each (topicPartitionsFor); 1 on MariaDB.
+   */
   partitions?: number;
   batchIntervalMs?: number;
   /** The topic to read (default: the configured donations topic). */
@@ -27,7 +31,7 @@ export interface DonationsPipelineOptions extends LocalPipelineOptions {
 export async function setUpDonationsPipeline(handles: PipelineHandles, options: DonationsPipelineOptions = {}): Promise<Pipeline> {
   const topic = options.topic ?? handles.kafka.topic;
   const table = options.table ?? DONATIONS_TABLE;
-  await createTopic(handles.kafka, { topic, partitions: options.partitions ?? 1 });
+  await createTopic(handles.kafka, { topic, partitions: options.partitions ?? (await topicPartitionsFor(handles.db)) });
   await ensureCampaignsTable(handles.db);
   await handles.db.execute(donationTableDdl(handles.db.target, options.schema ?? 'naive', table).sql);
   const pipeline = createPipeline(

@@ -101,6 +101,21 @@ export class LocalPipeline implements Pipeline {
     await this.store.delete();
   }
 
+  /**
+   * SingleStore's ALTER PIPELINE ... SET OFFSETS EARLIEST: forgets the cursors, so that the
+   * next run starts each partition at the topic's first offset. The pipeline must be stopped,
+   * here and in every other process (its lock is free).
+   */
+  async replayFromEarliest(): Promise<void> {
+    const stored = await this.store.get(this.lock.name);
+    if (!stored) throw new PipelineError(`pipeline ${this.spec.name} does not exist: create it first`);
+    const runningInThisKernel = this.running || (runningHere.get(this.key) ?? this) !== this;
+    if (runningInThisKernel || !stored.lockFree) {
+      throw new PipelineError(`pipeline ${this.spec.name} is running: a replay from the earliest offsets needs it stopped (await pipeline.stop())`);
+    }
+    await this.store.resetCursors();
+  }
+
   async status(): Promise<PipelineStatus | undefined> {
     const stored = await this.store.get(this.lock.name);
     if (!stored) return undefined;

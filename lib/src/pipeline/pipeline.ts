@@ -50,18 +50,32 @@ export interface BatchSummary {
 export interface PipelineErrorRecord {
   batchId: number | null;
   partition: number | null;
+  /**
+   * Local pipeline: the message's offset. SingleStore: the first offset of the message's batch
+   * (BATCH_EARLIEST_OFFSET); PIPELINES_ERRORS has no per-message offset.
+   */
   offset: string | null;
   kind: string;
   reason: string;
   at: Date | null;
+  /** The message as the pipeline read it (SingleStore's LOAD_DATA_LINE; the local pipeline's first KB), when known. */
+  input?: string | null;
 }
 
 export interface PipelineCursor {
   partition: number;
-  /** The next offset whose batch is loaded and committed: what "caught up" compares. */
+  /**
+   * The next offset whose batch is loaded and committed: what "caught up" compares.
+   * SingleStore: SUCCESSFUL_CURSOR_OFFSET ("up to which data has been successfully loaded").
+   */
   loadedOffset: string;
   /** The topic's end as the pipeline last saw it. */
   latestOffset: string;
+  /**
+   * SingleStore only: CURSOR_OFFSET, which moves when a batch is extracted, before it
+   * commits (and past a batch skipped on error). Ahead of loadedOffset while a batch is in flight.
+   */
+  extractedOffset?: string;
 }
 
 export interface TestRow {
@@ -84,13 +98,19 @@ export interface Pipeline {
   readonly statements: PipelineStatements;
   /** CREATE [OR REPLACE] PIPELINE. */
   create(options?: { replace?: boolean }): Promise<void>;
-  /** TEST PIPELINE ... LIMIT n: what n messages would become; inserts nothing. */
+  /** TEST PIPELINE ... LIMIT n: what n messages would become; inserts nothing. SingleStore: the pipeline must be stopped. */
   test(limit: number): Promise<TestRow[]>;
   /** START PIPELINE ... FOREGROUND LIMIT n BATCHES. */
   runForeground(batches: number, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<BatchSummary[]>;
   start(): Promise<void>;
   stop(): Promise<void>;
   drop(): Promise<void>;
+  /**
+   * The next batch reads each partition from the topic's first offset (a stopped pipeline):
+   * ALTER PIPELINE ... SET OFFSETS EARLIEST on SingleStore, the cursors reset locally. Rows
+   * already in the table are skipped as duplicates.
+   */
+  replayFromEarliest(): Promise<void>;
   status(): Promise<PipelineStatus | undefined>;
   batches(limit?: number): Promise<BatchSummary[]>;
   errors(limit?: number): Promise<PipelineErrorRecord[]>;
@@ -111,6 +131,11 @@ export function checkedSpec(spec: PipelineSpec): Required<PipelineSpec> {
   return { ...spec, batchIntervalMs: spec.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS };
 }
 
+/** An offset column as a bigint; NULL (no batch yet) reads as 0. */
+function offsetOf(value: string | null | undefined): bigint {
+  return value === null || value === undefined || value === '' || value === 'null' ? 0n : BigInt(value);
+}
+
 /** Loaded rows per second of a batch. */
 export function rowsPerSecond(rows: number, batchTimeMs: number): number {
   return batchTimeMs > 0 ? Math.round((rows * 1000) / batchTimeMs) : rows;
@@ -121,17 +146,27 @@ export async function waitForCursors(read: () => Promise<PipelineCursor[]>, ends
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const total = [...ends.values()].reduce((a, b) => a + b, 0n);
   for (;;) {
-    const cursors = new Map((await read()).map((c) => [c.partition, BigInt(c.loadedOffset)]));
+    const snapshot = await read();
+    const cursors = new Map(snapshot.map((c) => [c.partition, offsetOf(c.loadedOffset)]));
+    const extracted = new Map(snapshot.map((c) => [c.partition, offsetOf(c.extractedOffset ?? c.loadedOffset)]));
     let loaded = 0n;
     let caughtUp = true;
+    let extractedAll = true;
     for (const [partition, end] of ends) {
       const at = cursors.get(partition) ?? 0n;
       loaded += at < end ? at : end;
       if (at < end) caughtUp = false;
+      if ((extracted.get(partition) ?? 0n) < end) extractedAll = false;
     }
     options.onProgress?.(loaded, total);
     if (caughtUp) return;
-    if (Date.now() > deadline) throw new PipelineError(`the pipeline loaded ${loaded} of ${total} messages before the timeout: is it running? (see its errors and batches)`);
+    if (Date.now() > deadline) {
+      throw new PipelineError(
+        extractedAll
+          ? `the pipeline extracted every message but committed ${loaded} of ${total} before the timeout: a batch failed or is still loading (see its errors and batches)`
+          : `the pipeline loaded ${loaded} of ${total} messages before the timeout: is it running? (see its errors and batches)`,
+      );
+    }
     await sleep(100, options.signal);
   }
 }

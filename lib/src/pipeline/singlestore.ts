@@ -1,5 +1,8 @@
 /** SingleStore's own pipelines: every step is the SQL of statements.ts, run on the target. */
+import { pipelineBrokersProblem } from '../config.js';
 import type { Database } from '../database/database.js';
+import { singleStoreVersion } from '../database/singlestore.js';
+import { PipelineError } from '../errors.js';
 import { operationSignal } from '../interrupt.js';
 import { topicOffsets } from '../kafka/admin.js';
 import type { KafkaClient } from '../kafka/client.js';
@@ -16,7 +19,7 @@ import {
   type TestRow,
   type WaitOptions,
 } from './pipeline.js';
-import { SASL_PASSWORD_PLACEHOLDER, singleStoreStatements, type PipelineStatements } from './statements.js';
+import { SASL_PASSWORD_PLACEHOLDER, singleStoreStatements, skipErrorsFor, type PipelineStatements } from './statements.js';
 
 export class SingleStorePipeline implements Pipeline {
   readonly target = 'singlestore' as const;
@@ -32,16 +35,37 @@ export class SingleStorePipeline implements Pipeline {
     this.statements = singleStoreStatements(this.spec, handles.kafka.settings);
   }
 
+  /**
+   * CREATE [OR REPLACE] PIPELINE, with SKIP ALL ERRORS on SingleStore 9.0 and later and SKIP
+   * DUPLICATE KEY ERRORS before (statements.ts says why). Refuses, in one line, brokers the
+   * server cannot reach: a loopback address on a server that is not on this machine.
+   */
   async create(options: { replace?: boolean } = {}): Promise<void> {
-    let sql = this.statements.create(options.replace ?? true);
+    const problem = pipelineBrokersProblem({ kafka: this.kafka.settings, database: this.db.settings });
+    if (problem) throw problem;
+    let sql = this.statements.create(options.replace ?? true, { skip: skipErrorsFor(await singleStoreVersion(this.db)) });
     const password = this.kafka.settings.sasl?.password;
     if (password) sql = sql.replace(`"${SASL_PASSWORD_PLACEHOLDER}"`, JSON.stringify(password).replace(/'/g, "\\'"));
     await this.db.execute(sql);
   }
 
+  /** TEST PIPELINE: "When testing a pipeline, it must first be stopped." Refuses a running one. */
   async test(limit: number): Promise<TestRow[]> {
+    await this.requireStopped('TEST PIPELINE');
     const rows = await this.db.query(this.statements.test(limit));
     return rows.map((row) => ({ partition: -1, offset: '', row }));
+  }
+
+  /** ALTER PIPELINE ... SET OFFSETS EARLIEST, on a stopped pipeline. */
+  async replayFromEarliest(): Promise<void> {
+    await this.requireStopped('a replay from the earliest offsets');
+    await this.db.execute(this.statements.replayFromEarliest());
+  }
+
+  private async requireStopped(what: string): Promise<void> {
+    const status = await this.status();
+    if (!status) throw new PipelineError(`pipeline ${this.spec.name} does not exist: create it first`);
+    if (status.state === 'Running') throw new PipelineError(`pipeline ${this.spec.name} is running: ${what} needs it stopped (await pipeline.stop(), or STOP PIPELINE ${this.spec.name})`);
   }
 
   async runForeground(batches: number): Promise<BatchSummary[]> {
@@ -81,16 +105,32 @@ export class SingleStorePipeline implements Pipeline {
     }));
   }
 
+  /**
+   * The latest rejected messages, each once: PIPELINES_ERRORS repeats an error for each node
+   * that saw it ("LEAF ERROR (<host>:<port>)"), so copies of one (batch, partition, line,
+   * code) collapse into the aggregator's row. `offset` is the batch's first offset.
+   */
   async errors(limit = 50): Promise<PipelineErrorRecord[]> {
-    const rows = await this.db.query(this.statements.errors, [limit]);
-    return rows.map((row) => ({
-      batchId: row.BATCH_ID == null ? null : Number(row.BATCH_ID),
-      partition: row.BATCH_SOURCE_PARTITION_ID == null ? null : Number(row.BATCH_SOURCE_PARTITION_ID),
-      offset: row.BATCH_EARLIEST_OFFSET == null ? null : String(row.BATCH_EARLIEST_OFFSET),
-      kind: String(row.ERROR_KIND ?? ''),
-      reason: String(row.ERROR_MESSAGE ?? ''),
-      at: row.ERROR_UNIX_TIMESTAMP == null ? null : new Date(Number(row.ERROR_UNIX_TIMESTAMP) * 1000),
-    }));
+    const rows = await this.db.query(this.statements.errors, [limit * 4]);
+    const unique = new Map<string, PipelineErrorRecord & { fromLeaf: boolean }>();
+    for (const row of rows) {
+      const message = String(row.ERROR_MESSAGE ?? '');
+      const fromLeaf = /^LEAF ERROR\b/i.test(message);
+      const key = [row.BATCH_ID, row.BATCH_SOURCE_PARTITION_ID, row.LOAD_DATA_LINE_NUMBER, row.ERROR_CODE].join('/');
+      const known = unique.get(key);
+      if (known && !(known.fromLeaf && !fromLeaf)) continue;
+      unique.set(key, {
+        fromLeaf,
+        batchId: row.BATCH_ID == null ? null : Number(row.BATCH_ID),
+        partition: row.BATCH_SOURCE_PARTITION_ID == null ? null : Number(row.BATCH_SOURCE_PARTITION_ID),
+        offset: row.BATCH_EARLIEST_OFFSET == null ? null : String(row.BATCH_EARLIEST_OFFSET),
+        kind: [row.ERROR_TYPE, row.ERROR_CODE].filter((part) => part != null && part !== '').join(' ') || String(row.ERROR_KIND ?? ''),
+        reason: message.replace(/^LEAF ERROR \([^)]*\):\s*/i, ''),
+        at: row.ERROR_UNIX_TIMESTAMP == null ? null : new Date(Number(row.ERROR_UNIX_TIMESTAMP) * 1000),
+        input: row.LOAD_DATA_LINE == null ? null : String(row.LOAD_DATA_LINE),
+      });
+    }
+    return [...unique.values()].slice(0, limit).map(({ fromLeaf: _, ...record }) => record);
   }
 
   async errorCount(): Promise<number> {
@@ -98,9 +138,19 @@ export class SingleStorePipeline implements Pipeline {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * Loaded is SUCCESSFUL_CURSOR_OFFSET; CURSOR_OFFSET moves when a batch is extracted,
+   * before it commits, so rows counted right after it could miss the last batch.
+   */
   async cursors(): Promise<PipelineCursor[]> {
     const rows = await this.db.query(this.statements.cursors);
-    return rows.map((row) => ({ partition: Number(row.SOURCE_PARTITION_ID), loadedOffset: String(row.CURSOR_OFFSET), latestOffset: String(row.LATEST_OFFSET) }));
+    const offset = (value: unknown) => (value == null ? '0' : String(value));
+    return rows.map((row) => ({
+      partition: Number(row.SOURCE_PARTITION_ID),
+      loadedOffset: offset(row.SUCCESSFUL_CURSOR_OFFSET),
+      latestOffset: offset(row.LATEST_OFFSET),
+      extractedOffset: offset(row.CURSOR_OFFSET),
+    }));
   }
 
   async waitUntilCaughtUp(options: WaitOptions = {}): Promise<void> {

@@ -188,6 +188,7 @@ export class PipelineStore {
       kind: String(row.error_kind),
       reason: String(row.error_message),
       at: row.created_at as Date,
+      input: row.message_head == null ? null : Buffer.from(row.message_head as Buffer).toString('utf8'),
     }));
   }
 
