@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from '@donations/lib';
 import { ensureDebianPackages } from './local-services.js';
+import { findContentProblems } from './notebook-checks.js';
 import { KIT_DIR, ROOT, ensureDir } from './services.js';
 
 export const JUPYTER_DIR = join(KIT_DIR, 'jupyter');
@@ -115,7 +116,7 @@ export async function runNotebooks(options: {
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     const output = join(options.outDir, notebook);
     if (existsSync(output)) numberExecutedCells(output);
-    const cellErrors = existsSync(output) ? findErrorCells(output) : [];
+    const cellErrors = existsSync(output) ? [...findErrorCells(output), ...findContentProblems(output)] : [];
     const result: NotebookRun = { notebook, status: code === 0 && cellErrors.length === 0 ? 'passed' : 'failed', seconds, output };
     if (result.status === 'failed') {
       result.error = cellErrors.length ? cellErrors.join('\n') : summariseFailure(stderr);
