@@ -30,7 +30,7 @@ export function outputTexts(file: string): { cell: number; text: string }[] {
 }
 
 /** Words that, printed by a lesson, mean its evidence is wrong. */
-const ALARMS = [/\bMISMATCH\b/, /The tables differ/, /TypeError|ReferenceError|UnhandledPromiseRejection/];
+const ALARMS = [/\bMISMATCH\b/, /The tables differ/, /TypeError|ReferenceError|UnhandledPromiseRejection/, /^\d+:\d+ - .+/m];
 
 export function findContentProblems(file: string): string[] {
   const problems: string[] = [];

@@ -31,12 +31,15 @@ describe('findContentProblems', () => {
       { output_type: 'display_data', data: { 'text/html': blank } },
       { output_type: 'stream', name: 'stdout', text: [`figures written to ${ROOT}/out/figures/05.json\n`, 'campaign 3: MISMATCH\n'] },
       { output_type: 'execute_result', data: { 'text/plain': 'The tables differ: is a pipeline still loading?' } },
+      // tslab reports a cell that does not compile this way, on stderr, with no error output.
+      { output_type: 'stream', name: 'stderr', text: "19:3 - Type 'SlowLogSettings' is not assignable to type 'Record<string, unknown>'.\n" },
     ]);
     expect(findContentProblems(file)).toEqual([
       'cell 1: a blank chart (a bar with no extent (M0,10h0v20h0Z))',
       `cell 1: an absolute path of this machine (${ROOT}/...)`,
       'cell 1: says MISMATCH',
       'cell 1: says The tables differ',
+      "cell 1: says 19:3 - Type 'SlowLogSettings' is not assignable to type 'Record<string, unknown>'.",
     ]);
   });
 });
