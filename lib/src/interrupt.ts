@@ -29,21 +29,19 @@ function install(): void {
     const interrupted = controller!;
     controller = new AbortController();
     interrupted.abort(new InterruptedError());
-    pendingNote = stopped.length ? `Interrupted: stopping ${stopped.join(', ')}.` : 'Interrupted.';
+    // tslab's own handler ran first and ended the cell; this line lands in that cell's output.
+    console.log(stopped.length ? `Interrupted: stopping ${stopped.join(', ')}; what the broker acknowledged is recorded.` : 'Interrupted.');
   });
-  // tslab prints its own error with a stack from inside tslab: one line says more.
-  const original = console.error.bind(console);
-  console.error = (...args: unknown[]) => {
-    if (args.length === 1 && args[0] instanceof Error && args[0].message === TSLAB_INTERRUPT) {
-      original(pendingNote ?? 'Interrupted.');
-      pendingNote = undefined;
-      return;
-    }
-    original(...args);
+  // tslab reports an interrupt with one Error it created at start, whose stack (formatted on
+  // first use) points inside tslab: format that one error as one line instead. Every other
+  // error keeps V8's usual format.
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    if (error instanceof Error && error.message === TSLAB_INTERRUPT) return 'Interrupted (Kernel > Interrupt).';
+    if (previous) return previous(error, frames);
+    return `${error.name}: ${error.message}${frames.map((frame) => `\n    at ${frame}`).join('')}`;
   };
 }
-
-let pendingNote: string | undefined;
 
 /**
  * The signal a long operation stops on: the caller's, the kernel's interrupt (in a
