@@ -43,5 +43,7 @@ export * from './campaigns/index.js';
 export * from './pipeline/index.js';
 // The dashboard
 export * from './dashboard/index.js';
+// Aggregates at ingest
+export * from './aggregates/index.js';
 // Notebook helpers
 export * from './notebook/index.js';

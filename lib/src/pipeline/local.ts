@@ -33,7 +33,8 @@ import {
 } from './pipeline.js';
 import { singleStoreStatements, type PipelineStatements } from './statements.js';
 import { PipelineStore, type Rejection } from './store.js';
-import { transformMessage, type PipelineFormat, type Row } from './transform.js';
+import { addToTotals, freshRows } from '../aggregates/maintain.js';
+import { transformMessage, type DonationRow, type PipelineFormat, type Row } from './transform.js';
 import { WRITERS, type WriterName } from './writer.js';
 
 export interface LocalPipelineOptions {
@@ -41,6 +42,8 @@ export interface LocalPipelineOptions {
   writer?: WriterName;
   /** Inside each batch's transaction, after its rows are written and before COMMIT (the fault suite pauses here). */
   beforeCommit?: (rowsWritten: number) => Promise<void>;
+  /** Keep the dashboard's totals (aggregates/) in each batch's transaction, as a SingleStore procedure pipeline does. */
+  keepTotals?: boolean;
 }
 
 /** Local pipelines running in this process, by database and name: one runner per pipeline per kernel. */
@@ -56,6 +59,7 @@ export class LocalPipeline implements Pipeline {
   private readonly lock: PipelineLock;
   private readonly writer: WriterName;
   private readonly beforeCommit?: (rowsWritten: number) => Promise<void>;
+  private readonly keepTotals: boolean;
   private consumer: BatchConsumer | undefined;
   private listeners = new Set<(batch: BatchSummary) => void>();
   /** The last failure of a running pipeline; it retries the batch after it. */
@@ -72,6 +76,8 @@ export class LocalPipeline implements Pipeline {
     this.lock = new PipelineLock(this.db, this.spec.name);
     this.writer = options.writer ?? 'load-data';
     this.beforeCommit = options.beforeCommit;
+    this.keepTotals = options.keepTotals ?? false;
+    if (this.keepTotals && this.spec.format !== 'donations-json') throw new PipelineError('totals are kept for donations only: use format donations-json');
   }
 
   private get key(): string {
@@ -292,7 +298,10 @@ export class LocalPipeline implements Pipeline {
         if (transformed.ok) rows.push(transformed.row);
         else rejections.push({ offset: message.offset, kind: transformed.kind, reason: transformed.reason, value: message.value });
       }
+      // The rows a batch adds, found before they are written: they are what the totals count.
+      const added = this.keepTotals ? await freshRows(connection, this.spec.table, rows as DonationRow[]) : [];
       const inserted = rows.length ? await WRITERS[this.writer](connection, this.spec.table, this.spec.format, rows) : 0;
+      if (this.keepTotals) await addToTotals(connection, added);
       await this.beforeCommit?.(inserted);
       const earliest = fresh[0]!.offset;
       const latest = fresh[fresh.length - 1]!.offset;

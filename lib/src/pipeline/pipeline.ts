@@ -20,6 +20,8 @@ export interface PipelineSpec {
   format: PipelineFormat;
   /** Time between two batches when the topic is idle (SingleStore's BATCH_INTERVAL). */
   batchIntervalMs?: number;
+  /** SingleStore: load into this stored procedure (which writes `table` and more) instead of into the table. */
+  procedure?: string;
 }
 
 /** What a pipeline needs to run: the database it loads and the broker it reads. */
@@ -128,7 +130,8 @@ export function checkedSpec(spec: PipelineSpec): Required<PipelineSpec> {
   assertIdentifier(spec.name, 'pipeline');
   assertIdentifier(spec.table, 'table');
   assertTopicName(spec.topic);
-  return { ...spec, batchIntervalMs: spec.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS };
+  if (spec.procedure) assertIdentifier(spec.procedure, 'procedure');
+  return { ...spec, batchIntervalMs: spec.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS, procedure: spec.procedure ?? '' };
 }
 
 /** An offset column as a bigint; NULL (no batch yet) reads as 0. */

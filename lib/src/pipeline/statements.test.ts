@@ -7,7 +7,7 @@ import { JSON_DEFAULTS, singleStoreStatements, skipErrorsFor } from './statement
 import { transformDonation } from './transform.js';
 
 const config = loadConfig({ DATABASE_URL: 'singlestore://admin:pw@h:3306/donations', PIPELINE_KAFKA_BROKERS: 'kafka:29092' });
-const spec = { name: 'donations_kafka_consumer', topic: 'donations', table: 'donation_transactions', format: 'donations-json' as const, batchIntervalMs: 100 };
+const spec = { name: 'donations_kafka_consumer', topic: 'donations', table: 'donation_transactions', format: 'donations-json' as const, batchIntervalMs: 100, procedure: '' };
 
 describe('SingleStore pipeline statements', () => {
   it('create: the topic the producer writes, SKIP ALL ERRORS, a DEFAULT for each optional JSON key (CREATE PIPELINE, Kafka Pipeline Using JSON Format)', () => {

@@ -74,15 +74,13 @@ export interface PipelineStatements {
 /** Stands in for the SASL password in the text notebooks print; replaced only when the statement runs. */
 export const SASL_PASSWORD_PLACEHOLDER = '<KAFKA_SASL_PASSWORD>';
 
-/** SingleStore's (and MySQL's) code for a duplicate key: skipped, like the local pipeline's duplicates, not rejected. */
-const DUPLICATE_KEY_CODE = 1062;
-
-export function singleStoreStatements(spec: Required<PipelineSpec>, kafka: KafkaConfig): PipelineStatements {
-  const name = quoteIdentifier(spec.name, 'pipeline');
-  const table = quoteIdentifier(spec.table, 'table');
-  // The brokers as written in PIPELINE_KAFKA_BROKERS; one bootstrap broker is enough (docs/singlestore.md).
-  const source = `${kafka.pipelineBrokers.join(',')}/${spec.topic}`;
-  const security: string[] = [];
+/**
+ * `LOAD DATA KAFKA '<brokers>/<topic>'`, with CONFIG and CREDENTIALS when Kafka needs TLS or
+ * SASL. The brokers are PIPELINE_KAFKA_BROKERS as written; one bootstrap broker is enough
+ * (docs/singlestore.md). The SASL password shows as a placeholder, replaced only when run.
+ */
+export function pipelineSource(topic: string, kafka: KafkaConfig): string {
+  const lines = [`LOAD DATA KAFKA '${kafka.pipelineBrokers.join(',')}/${topic}'`];
   if (kafka.sasl || kafka.ssl) {
     const protocol = kafka.sasl ? (kafka.ssl ? 'SASL_SSL' : 'SASL_PLAINTEXT') : 'SSL';
     const configJson: Record<string, string> = { 'security.protocol': protocol };
@@ -92,19 +90,33 @@ export function singleStoreStatements(spec: Required<PipelineSpec>, kafka: Kafka
     }
     // Without it: "Could not fetch Kafka metadata ... ssl.ca.location is missing" (Kafka Pipeline Errors).
     if (kafka.ssl && kafka.pipelineSslCaLocation) configJson['ssl.ca.location'] = kafka.pipelineSslCaLocation;
-    security.push(`CONFIG '${JSON.stringify(configJson)}'`);
-    if (kafka.sasl) security.push(`CREDENTIALS '{"sasl.password": "${SASL_PASSWORD_PLACEHOLDER}"}'`);
+    lines.push(`CONFIG '${JSON.stringify(configJson)}'`);
+    if (kafka.sasl) lines.push(`CREDENTIALS '{"sasl.password": "${SASL_PASSWORD_PLACEHOLDER}"}'`);
   }
+  return lines.join('\n');
+}
+
+/** The donations' JSON mapping, each message key to its column, DEFAULTs for the optional ones. */
+export function jsonMapping(): string {
   const mapping = DONATION_COLUMN_NAMES.map((c) => `${c} <- ${c}${JSON_DEFAULTS[c] ? ` DEFAULT ${JSON_DEFAULTS[c]}` : ''}`);
-  const format = spec.format === 'donations-json' ? `FORMAT JSON (\n    ${mapping.join(',\n    ')}\n)` : '';
+  return `(\n    ${mapping.join(',\n    ')}\n)`;
+}
+
+/** SingleStore's (and MySQL's) code for a duplicate key: skipped, like the local pipeline's duplicates, not rejected. */
+const DUPLICATE_KEY_CODE = 1062;
+
+export function singleStoreStatements(spec: Required<PipelineSpec>, kafka: KafkaConfig): PipelineStatements {
+  const name = quoteIdentifier(spec.name, 'pipeline');
+  const table = quoteIdentifier(spec.table, 'table');
+  const format = spec.format === 'donations-json' ? `FORMAT JSON ${jsonMapping()}` : '';
   const create = (replace = true, options: { skip?: SkipErrors } = {}) =>
     [
       `CREATE ${replace ? 'OR REPLACE ' : ''}PIPELINE ${name} AS`,
-      `LOAD DATA KAFKA '${source}'`,
-      ...security,
+      pipelineSource(spec.topic, kafka),
       `BATCH_INTERVAL ${spec.batchIntervalMs}`,
-      SKIP_CLAUSES[options.skip ?? 'all'],
-      `INTO TABLE ${table}`,
+      // A procedure pipeline takes only SKIP PARSER ERRORS: the rest "must be handled within the procedure body".
+      spec.procedure ? 'SKIP PARSER ERRORS' : SKIP_CLAUSES[options.skip ?? 'all'],
+      spec.procedure ? `INTO PROCEDURE ${quoteIdentifier(spec.procedure, 'procedure')}` : `INTO TABLE ${table}`,
       format,
     ]
       .filter(Boolean)

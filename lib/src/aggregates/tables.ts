@@ -1,0 +1,49 @@
+/**
+ * The dashboard's answers kept as the donations arrive: one small table per grouping the
+ * panels ask for, updated in the same transaction as the rows (lesson 09). Their names
+ * and DDL are the same on both targets.
+ */
+import type { DatabaseTarget } from '../config.js';
+import type { DdlStatement } from '../database/schema.js';
+
+export const TOTALS_TABLES = {
+  campaign: 'donation_totals_campaign',
+  city: 'donation_totals_city',
+  organization: 'donation_totals_organization',
+  cityOrganization: 'donation_totals_city_organization',
+  second: 'donation_totals_second',
+} as const;
+
+/** The rows table lesson 09's pipeline loads, beside its totals (the kit's layout). */
+export const AGGREGATED_TABLE = 'donation_transactions_aggregated';
+
+/**
+ * An organization is optional in a message; a key column cannot be NULL, so a missing one
+ * is kept as '' and read back as NULL.
+ */
+export const NO_ORGANIZATION = '';
+
+export function totalsTablesDdl(target: DatabaseTarget): DdlStatement[] {
+  const engine = target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : '';
+  const table = (name: string, purpose: string, keys: string[], extra: string[] = []) => ({
+    purpose,
+    sql: `CREATE TABLE IF NOT EXISTS ${name} (
+    campaign_id INT NOT NULL,
+${[...keys.map((k) => `    ${k}`), ...extra.map((e) => `    ${e}`)].join(',\n')}${keys.length || extra.length ? ',\n' : ''}    donations BIGINT NOT NULL,
+    amount DECIMAL(18, 2) NOT NULL,
+    PRIMARY KEY (campaign_id${keys.map((k) => `, ${k.split(' ')[0]}`).join('')})
+)${engine}`,
+  });
+  return [
+    table(TOTALS_TABLES.campaign, 'per campaign: queries 1 and 2', []),
+    // A city's coordinates are those of its first donation: the 20 cities each have one place.
+    table(TOTALS_TABLES.city, 'per campaign and city, with its coordinates: query 4', ['city VARCHAR(50) NOT NULL'], ['latitude DECIMAL(9, 6)', 'longitude DECIMAL(9, 6)']),
+    table(TOTALS_TABLES.organization, 'per campaign and organization: query 5', ['organization VARCHAR(50) NOT NULL']),
+    table(TOTALS_TABLES.cityOrganization, 'per campaign, city and organization: query 3', ['city VARCHAR(50) NOT NULL', 'organization VARCHAR(50) NOT NULL']),
+    table(TOTALS_TABLES.second, 'per campaign and second, by city and organization: the windows of queries 6 and 7', [
+      'second DATETIME NOT NULL',
+      'city VARCHAR(50) NOT NULL',
+      'organization VARCHAR(50) NOT NULL',
+    ]),
+  ];
+}
