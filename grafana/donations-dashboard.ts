@@ -40,7 +40,7 @@ import { PanelBuilder as BarChartPanelBuilder } from '@grafana/grafana-foundatio
 import { MapCenterID, MapViewConfigBuilder, PanelBuilder as GeomapPanelBuilder, TooltipMode, TooltipOptionsBuilder } from '@grafana/grafana-foundation-sdk/geomap';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
-import { CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, GrafanaError, TABLE_CHOICES, TABLE_VARIABLE, toGrafanaSql, type DashboardQuery } from '@donations/lib';
+import { CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, GrafanaError, TABLE_CHOICES, TABLE_VARIABLE, toGrafanaPanelSql, type DashboardQuery } from '@donations/lib';
 import { MySqlQueryBuilder } from './mysql-query.js';
 
 export const DASHBOARD_UID = 'donations';
@@ -84,7 +84,7 @@ export function donationsDashboard(): Dashboard {
     .withVariable(
       new CustomVariableBuilder(TABLE_VARIABLE)
         .label('Table')
-        .description('The layout the panels read: naive (lesson 04) or optimized (lesson 07). Switch to watch the latencies change.')
+        .description('What the panels read: the naive table (lesson 04), the optimized one (lesson 07), or the totals kept at ingest (lesson 09). Switch to watch the latencies change.')
         .values(TABLE_CHOICES.map((c) => `${c.text} : ${c.value}`).join(', '))
         .current({ selected: true, text: TABLE_CHOICES[0]!.text, value: TABLE_CHOICES[0]!.value })
         .options(TABLE_CHOICES.map((c, i) => ({ selected: i === 0, text: c.text, value: c.value }))),
@@ -114,7 +114,7 @@ function withQuery<B extends QueryPanelBuilder<B>>(builder: B, query: DashboardQ
     .title(query.title)
     .description(`Query ${query.number} (${query.key}) of lib/src/dashboard/queries.ts, run with the campaign and table picked above.`)
     .datasource(DATASOURCE)
-    .withTarget(new MySqlQueryBuilder(toGrafanaSql(query)).refId('A').datasource(DATASOURCE));
+    .withTarget(new MySqlQueryBuilder(toGrafanaPanelSql(query)).refId('A').datasource(DATASOURCE));
 }
 
 function panelFor(query: DashboardQuery): Builder<Panel> {

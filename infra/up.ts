@@ -3,7 +3,7 @@
  * prints what runs where. Docker compose when an engine answers; otherwise local
  * processes (Kafka from Maven Central's jars, MariaDB from the system package).
  */
-import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
+import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, ensureTotalsTables, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeServices, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
@@ -67,6 +67,15 @@ export async function up(options: { quiet: boolean }): Promise<void> {
     await checkDatabase(config.database, 5_000);
   }
   await ensureDatabase(config.database);
+  {
+    // The tables every Grafana panel names, empty until lesson 09 fills them.
+    const db = openDatabase(config.database, { connectionLimit: 1 });
+    try {
+      await ensureTotalsTables(db);
+    } finally {
+      await db.close();
+    }
+  }
   if (config.grafana.readerPassword) {
     // The user Grafana's provisioned datasource logs in as: SELECT only.
     const db = openDatabase(config.database, { connectionLimit: 1 });

@@ -29,11 +29,17 @@ export interface Figures {
     optimized: RefreshReport;
     live: { naive: RefreshReport; optimized: RefreshReport };
   };
+  totals?: {
+    campaignId: number;
+    totalsExact: boolean;
+    ingest: { rowsOnly: number; withTotals: number };
+    reports: Record<'naive' | 'optimized' | 'totals', RefreshReport>;
+  };
 }
 
 export function readFigures(dir: string): Figures {
   const read = (name: string) => (existsSync(join(dir, `${name}.json`)) ? JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) : undefined);
-  return { pain: read('05-the-pain'), optimized: read('07-optimized-schema') };
+  return { pain: read('05-the-pain'), optimized: read('07-optimized-schema'), totals: read('09-aggregates-at-ingest') };
 }
 
 /** Executed notebooks must not show a password: the database's, Kafka's or Grafana's. */
@@ -70,6 +76,14 @@ export function formatSummary(runs: NotebookRun[], figures: Figures): string {
       lines.push(`${title}  ${panel.p95Ms.toFixed(1).padStart(8)}  ${other.p95Ms.toFixed(1).padStart(12)}  ${(panel.p95Ms / Math.max(other.p95Ms, 0.1)).toFixed(1).padStart(7)}x`);
     });
     lines.push(`${'full refresh'.padEnd(49)}  ${naive.p95Ms.toFixed(1).padStart(8)}  ${optimized.p95Ms.toFixed(1).padStart(12)}  ${(naive.p95Ms / Math.max(optimized.p95Ms, 0.1)).toFixed(1).padStart(7)}x`);
+  }
+  if (figures.totals) {
+    const { reports, ingest, totalsExact } = figures.totals;
+    lines.push(
+      '',
+      `totals kept at ingest (09): ${totalsExact ? 'equal to the rows' : 'NOT equal to the rows'}; ingest ${n(ingest.withTotals)} rows/s with them, ${n(ingest.rowsOnly)} without (${(ingest.withTotals / Math.max(ingest.rowsOnly, 1)).toFixed(2)}x)`,
+      `full refresh p95: naive ${reports.naive.p95Ms.toFixed(1)} ms, optimized ${reports.optimized.p95Ms.toFixed(1)} ms, totals ${reports.totals.p95Ms.toFixed(1)} ms`,
+    );
   }
   return lines.join('\n');
 }

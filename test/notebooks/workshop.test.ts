@@ -48,6 +48,7 @@ describe('the workshop notebooks', () => {
       '06-profiling.ipynb',
       '07-optimized-schema.ipynb',
       '08-wrap-up.ipynb',
+      '09-aggregates-at-ingest.ipynb',
     ]);
     figures = readFigures(join(outDir, 'figures'));
   });
@@ -85,6 +86,21 @@ describe('the workshop notebooks', () => {
     // The campaign-led sort key is what buys the speed; the original's city-led one does not.
     expect(p50('original-sort-key') / p50('campaign-sort-key')).toBeGreaterThan(2);
     expect(optimized.live.optimized.late).toBeLessThan(optimized.live.naive.late);
+  });
+
+  it('keeps totals equal to the rows, and answers the dashboard from them within the budget (09)', () => {
+    const totals = JSON.parse(readFileSync(join(outDir, 'figures', '09-aggregates-at-ingest.json'), 'utf8')) as {
+      campaignId: number;
+      totalsExact: boolean;
+      ingest: { rowsOnly: number; withTotals: number };
+      reports: Record<'naive' | 'optimized' | 'totals', { p50Ms: number; p95Ms: number }>;
+    };
+    expect(totals.campaignId).toBe(figures.pain!.campaignId);
+    expect(totals.totalsExact).toBe(true);
+    expect(shown('09-aggregates-at-ingest.ipynb')).toMatch(/totals against rows: EXACT/);
+    expect(totals.reports.totals.p50Ms).toBeLessThan(totals.reports.optimized.p50Ms);
+    expect(totals.reports.totals.p50Ms).toBeLessThan(figures.pain!.budgetMs / 5);
+    expect(totals.ingest.withTotals).toBeGreaterThan(0);
   });
 
   it("leaves the server's slow-log settings as lesson 06 found them", async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, DEFAULT_DATABASE_NAME, GRAFANA_PASSWORD_PLACEHOLDER, GRAFANA_READER_USER, parseDotEnv, toGrafanaSql } from '@donations/lib';
+import { CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, DEFAULT_DATABASE_NAME, GRAFANA_PASSWORD_PLACEHOLDER, GRAFANA_READER_USER, parseDotEnv, toGrafanaPanelSql } from '@donations/lib';
 import { DASHBOARD_JSON_PATH, donationsDashboard, donationsDashboardJson } from '../../grafana/donations-dashboard.js';
 import type { MySqlQuery } from '../../grafana/mysql-query.js';
 import { dotEnvFromExample } from '../../infra/services.js';
@@ -40,7 +40,7 @@ describe('grafana/dashboards/donations.json', () => {
     panels.forEach((panel, index) => {
       const [target, ...others] = panel.targets as unknown as MySqlQuery[];
       expect(others).toHaveLength(0);
-      expect(target).toMatchObject({ refId: 'A', rawSql: toGrafanaSql(DASHBOARD_QUERIES[index]!), format: 'table', rawQuery: true, editorMode: 'code' });
+      expect(target).toMatchObject({ refId: 'A', rawSql: toGrafanaPanelSql(DASHBOARD_QUERIES[index]!), format: 'table', rawQuery: true, editorMode: 'code' });
       expect(target!.rawSql).toContain('campaign_id = $campaign');
     });
   });
@@ -53,7 +53,7 @@ describe('grafana/dashboards/donations.json', () => {
     expect(panels.slice(4).map((p) => p.options.xField)).toEqual(['organization', 'city', 'organization']);
   });
 
-  it('lets the viewer pick the database, the campaign (the latest by default) and the table (naive or optimized)', () => {
+  it('lets the viewer pick the database, the campaign (the latest by default) and the table (naive, optimized, or the totals)', () => {
     const [database, campaign, table] = dashboard.templating.list!;
     expect(database).toMatchObject({ type: 'datasource', name: 'datasource', query: 'mysql' });
     expect(campaign).toMatchObject({ type: 'query', name: 'campaign', query: CAMPAIGN_VARIABLE_SQL, datasource: { type: 'mysql', uid: '${datasource}' } });
@@ -61,7 +61,7 @@ describe('grafana/dashboards/donations.json', () => {
     expect(table).toMatchObject({
       type: 'custom',
       name: 'table',
-      query: 'naive : donation_transactions, optimized : donation_transactions_optimized',
+      query: 'naive : donation_transactions, optimized : donation_transactions_optimized, aggregates : donation_transactions_aggregated',
       current: { text: 'naive', value: 'donation_transactions' },
     });
     for (const panel of panels) expect((panel.targets![0] as unknown as { rawSql: string }).rawSql).toContain('FROM `${table}`');

@@ -13,8 +13,8 @@ const load = (name: string) => JSON.parse(readFileSync(new URL(name, dir), 'utf8
 const text = (source: string | string[]) => (Array.isArray(source) ? source.join('') : source);
 
 describe('committed notebooks', () => {
-  it('are numbered NN-kebab-topic, 00 to 08', () => {
-    expect(names.map((n) => n.slice(0, 2))).toEqual(['00', '01', '02', '03', '04', '05', '06', '07', '08']);
+  it('are numbered NN-kebab-topic, 00 to 09', () => {
+    expect(names.map((n) => n.slice(0, 2))).toEqual(['00', '01', '02', '03', '04', '05', '06', '07', '08', '09']);
     for (const name of names) expect(name).toMatch(/^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$/);
   });
 

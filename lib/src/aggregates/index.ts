@@ -1,5 +1,5 @@
 // Aggregates at ingest (lesson 09): totals kept with the rows, the seven queries on them, the check against the rows.
-export { TOTALS_TABLES, AGGREGATED_TABLE, totalsTablesDdl } from './tables.js';
+export { TOTALS_TABLES, AGGREGATED_TABLE, totalsTablesDdl, ensureTotalsTables, rebuildTotalsSql } from './tables.js';
 export { TOTALS_QUERIES } from './queries.js';
 export { TOTALS_PROCEDURE, totalsProcedureSql } from './procedure.js';
 export { setUpTotalsPipeline, resetTotals, TOTALS_PIPELINE } from './setup.js';

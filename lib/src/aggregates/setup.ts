@@ -3,19 +3,17 @@
  * writes both in each batch's transaction: a procedure pipeline on SingleStore, the kit's
  * pipeline with keepTotals on MariaDB.
  */
-import { layoutDdl } from '../database/schema.js';
 import { LocalPipeline } from '../pipeline/local.js';
 import type { Pipeline, PipelineHandles } from '../pipeline/pipeline.js';
 import { SingleStorePipeline } from '../pipeline/singlestore.js';
 import { TOTALS_PROCEDURE, totalsProcedureSql } from './procedure.js';
-import { AGGREGATED_TABLE, totalsTablesDdl } from './tables.js';
+import { AGGREGATED_TABLE, ensureTotalsTables, totalsTablesDdl } from './tables.js';
 
 export const TOTALS_PIPELINE = 'donations_totals_consumer';
 
 export async function setUpTotalsPipeline(handles: PipelineHandles, options: { name?: string; topic?: string; batchIntervalMs?: number } = {}): Promise<Pipeline> {
   const { db } = handles;
-  for (const ddl of totalsTablesDdl(db.target)) await db.execute(ddl.sql);
-  await db.execute(layoutDdl(db.target, 'optimized', AGGREGATED_TABLE).sql);
+  await ensureTotalsTables(db);
   const spec = { name: options.name ?? TOTALS_PIPELINE, topic: options.topic ?? handles.kafka.topic, table: AGGREGATED_TABLE, format: 'donations-json' as const, batchIntervalMs: options.batchIntervalMs };
   let pipeline: Pipeline;
   if (db.target === 'singlestore') {

@@ -5,6 +5,8 @@
  * Grafana does before the SQL reaches the server (variables, then the MySQL data source's
  * time macros), so that machines without a Grafana server can still run every panel.
  */
+import { TOTALS_QUERIES } from '../aggregates/queries.js';
+import { AGGREGATED_TABLE } from '../aggregates/tables.js';
 import { CAMPAIGNS_TABLE } from '../campaigns/ledger.js';
 import { DONATIONS_TABLE, OPTIMIZED_TABLE } from '../database/schema.js';
 import { GrafanaError } from '../errors.js';
@@ -23,6 +25,8 @@ export const TABLE_VARIABLE = 'table';
 export const TABLE_CHOICES: readonly { text: string; value: string }[] = [
   { text: 'naive', value: DONATIONS_TABLE },
   { text: 'optimized', value: OPTIMIZED_TABLE },
+  // Lesson 09: the panels read the totals kept beside this table.
+  { text: 'aggregates', value: AGGREGATED_TABLE },
 ];
 /** A table name no lesson uses, to find where sql() puts the table. */
 const TABLE_MARKER = 'kit_grafana_table_marker';
@@ -46,6 +50,42 @@ export function toGrafanaSql(query: DashboardQuery, table?: string): string {
     );
   }
   return pieces.reduce((text, piece, index) => text + grafanaValue(query, values[index - 1]) + piece);
+}
+
+/**
+ * A panel's SQL for the dashboard: the query on the table the Table variable names, or, when
+ * it names lesson 09's table, the same question on the totals. Both halves are one
+ * statement; the half whose condition is false is never read (a constant false WHERE), and
+ * the order and limit of the question apply to the half that answers.
+ */
+export function toGrafanaPanelSql(query: DashboardQuery): string {
+  const totals = TOTALS_QUERIES.find((q) => q.key === query.key);
+  if (!totals) throw new GrafanaError(`query ${query.number} (${query.key}) has no totals version: add it to lib/src/aggregates/queries.ts`);
+  const onTotals = `'\${${TABLE_VARIABLE}}' = '${AGGREGATED_TABLE}'`;
+  // In WHERE, a false condition spares the read; without GROUP BY an aggregate still gives one
+  // row, which HAVING then drops.
+  const gate = (sql: string, condition: string) =>
+    sql.replace(/^WHERE campaign_id = \$campaign$/m, `WHERE campaign_id = $${CAMPAIGN_VARIABLE} AND ${condition}`) + (/\bGROUP BY\b/.test(sql) ? '' : `\nHAVING ${condition}`);
+  const tail = /\n(ORDER BY [^\n]+)(?:\n(LIMIT \d+))?$/;
+  const split = (sql: string) => {
+    const match = tail.exec(sql);
+    return { body: match ? sql.slice(0, match.index) : sql, order: match?.[1] ?? '', limit: match?.[2] ?? '' };
+  };
+  const rows = split(toGrafanaSql(query));
+  const summed = split(toGrafanaSql(totals, AGGREGATED_TABLE));
+  // Outside the union the order names the result's columns, not a table's.
+  const order = rows.order.replace(/SUM\(total_amount\)/g, 'total_donation_amount');
+  return [
+    'SELECT * FROM (',
+    gate(rows.body, `NOT ${onTotals}`),
+    'UNION ALL',
+    gate(summed.body, onTotals),
+    ') AS panel',
+    order,
+    rows.limit,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function grafanaValue(query: DashboardQuery, value: unknown): string {

@@ -5,6 +5,7 @@
  * table, geomap and bar chart panels are drawn as their Grafana kinds show them.
  */
 import type { Database } from '../database/database.js';
+import { ensureTotalsTables } from '../aggregates/tables.js';
 import { KitError } from '../errors.js';
 import { CAMPAIGN_VARIABLE, TABLE_VARIABLE, expandGrafanaSql } from '../dashboard/grafana-sql.js';
 import { barChart, cityMap, type CityAmount } from './charts.js';
@@ -42,6 +43,8 @@ export interface DashboardView {
 export async function renderGrafanaDashboard(db: Database, dashboard: GrafanaDashboardJson, options: { campaignId: number; table: string; label?: string }): Promise<DashboardView> {
   const panels = dashboard.panels ?? [];
   if (panels.length === 0) throw new KitError('the dashboard JSON has no panels: regenerate it with `npm run dashboards`');
+  // Every panel names the totals tables too (its Table variable picks which half answers).
+  await ensureTotalsTables(db);
   const now = new Date();
   const drawn = await Promise.all(
     panels.map(async (panel) => {
