@@ -85,7 +85,10 @@ describe('the workshop notebooks', () => {
     const p50 = (key: string) => optimized.layouts.find((l) => l.key === key)!.report.p50Ms;
     // The campaign-led sort key is what buys the speed; the original's city-led one does not.
     expect(p50('original-sort-key') / p50('campaign-sort-key')).toBeGreaterThan(2);
-    expect(optimized.live.optimized.late).toBeLessThan(optimized.live.naive.late);
+    // Live, a slow refresh leaves fewer refreshes to count: compare the share that ran late.
+    const lateShare = (r: { late: number; refreshes: number }) => r.late / Math.max(1, r.refreshes);
+    expect(lateShare(optimized.live.optimized)).toBeLessThan(lateShare(optimized.live.naive));
+    expect(optimized.live.optimized.p50Ms).toBeLessThan(optimized.live.naive.p50Ms);
   });
 
   it('keeps totals equal to the rows, and answers the dashboard from them within the budget (09)', () => {
