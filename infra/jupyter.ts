@@ -58,8 +58,12 @@ function fenceOffVenvFromKitPackage(): void {
   if (!existsSync(file)) writeFileSync(file, '{ "type": "commonjs" }\n');
 }
 
+/** Made from the current requirements, and for this folder (a venv's scripts name its absolute path: a moved clone needs a new one). */
 function venvReady(): boolean {
-  return existsSync(venvJupyter()) && existsSync(VENV_STAMP) && readFileSync(VENV_STAMP, 'utf8') === sha256(readFileSync(JUPYTER_REQUIREMENTS));
+  if (!existsSync(venvJupyter()) || !existsSync(VENV_STAMP)) return false;
+  // The interpreter's path is on the #! line, or on the next ones when pip wrote a /bin/sh launcher (long paths).
+  const madeHere = readFileSync(venvJupyter(), 'utf8').slice(0, 1000).includes(JUPYTER_VENV);
+  return madeHere && readFileSync(VENV_STAMP, 'utf8') === sha256(readFileSync(JUPYTER_REQUIREMENTS));
 }
 
 function lastLines(text: string, count = 2): string {

@@ -11,7 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
 import { installKafkaJars, sha256 } from './kafka-jars.js';
-import { findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type MariadbPrograms } from './platform.js';
+import { findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
 import {
   ROOT,
   KIT_DIR,
@@ -153,6 +153,15 @@ async function ensureMariadb(): Promise<MariadbPrograms> {
   return programs;
 }
 
+/**
+ * Installing MariaDB with apt (or Homebrew's `brew services`) starts the system's own server on
+ * 3306, which the kit cannot log into: the line says how to stop it on this OS.
+ */
+export function databasePortTaken(port: number, machine: Pick<Machine, 'platform' | 'osRelease'>): string {
+  const stop = packageManagerOf(machine) === 'brew' ? 'brew services stop mariadb' : machine.platform === 'linux' ? 'sudo systemctl disable --now mariadb' : undefined;
+  return `Port ${port} is taken by a server the kit cannot log into with DATABASE_URL (the system's MariaDB, started when it was installed?): stop it${stop ? ` (${stop})` : ''}, fix the user and password in .env, or set another port in DATABASE_URL.`;
+}
+
 /** The OS user the server runs as; the install script gives it a password-less login over the socket. */
 function osUser(): string {
   return userInfo().username;
@@ -161,9 +170,7 @@ function osUser(): string {
 export async function startLocalMariadb(config: KitConfig): Promise<number> {
   const { mariadb: MARIADB_DIR, mariadbSocket: MARIADB_SOCKET, mariadbLog: MARIADB_LOG } = servicePaths(config);
   const { host, port } = config.database;
-  if (await isPortOpen(host, port)) {
-    throw new SetupError(`Port ${port} is taken by a program the kit cannot log into with DATABASE_URL: stop it, fix the user and password in .env, or set another port in DATABASE_URL.`);
-  }
+  if (await isPortOpen(host, port)) throw new SetupError(databasePortTaken(port, thisMachine()));
   const programs = await ensureMariadb();
   // mariadbd refuses to run as root unless told to; as any other user it runs as that user.
   const asRoot = isRoot() ? ['--user=root'] : [];

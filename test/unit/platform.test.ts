@@ -15,7 +15,7 @@ import {
   versionAtLeast,
   type Machine,
 } from '../../infra/platform.js';
-import { socketPathFor } from '../../infra/local-services.js';
+import { databasePortTaken, socketPathFor } from '../../infra/local-services.js';
 
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
 const UBUNTU = 'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n';
@@ -156,6 +156,13 @@ describe('Java and Python', () => {
     expect(versionAtLeast('10.11.19', '10.4')).toBe(true);
     expect(versionAtLeast('10.3.39', '10.4')).toBe(false);
     expect(versionAtLeast('11.0.0', '10.4')).toBe(true);
+  });
+});
+
+describe("MariaDB's port taken by the system's own server", () => {
+  it('says how to stop it on this OS', () => {
+    expect(databasePortTaken(3306, { platform: 'darwin', osRelease: '' })).toMatch(/^Port 3306 is taken by a server .*: stop it \(brew services stop mariadb\), .*set another port in DATABASE_URL\.$/);
+    expect(databasePortTaken(3306, { platform: 'linux', osRelease: UBUNTU })).toContain('stop it (sudo systemctl disable --now mariadb)');
   });
 });
 
