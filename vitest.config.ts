@@ -34,7 +34,7 @@ export default defineConfig({
       },
       {
         test: {
-          // As root: a user of its own runs `npm run workshop` on a fresh copy (ports 39092, 33306).
+          // As root: a user of its own runs `npm run workshop` on a fresh copy (free ports from 39092, 33306).
           name: 'learner',
           include: ['test/learner/**/*.test.ts'],
           env: { TZ: 'UTC' },

@@ -4,17 +4,31 @@
 // npm packages, Kafka's jars, Jupyter's venv, the services' data all land in its copy, and
 // its services listen on ports of their own. Needs root to create and remove the user.
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, dotEnvFromExample, isPortOpen, isProcessAlive } from '../../infra/services.js';
 
-const LEARNER = 'kitlearner';
+// One learner per work tree, so that two checkouts running `npm test` at once never meet.
+const TREE = createHash('sha256').update(ROOT).digest('hex');
+const LEARNER = `kitlearner-${TREE.slice(0, 6)}`;
+/** Where this work tree's learner starts looking for free ports. */
+const PORT_OFFSET = (parseInt(TREE.slice(6, 8), 16) % 40) * 10;
 const HOME = `/home/${LEARNER}`;
 const CLONE = join(HOME, 'kit');
-const KAFKA_PORT = 39092;
-const DB_PORT = 33306;
 const LOGS = join(ROOT, 'out', 'learner');
+let kafkaPort = 0;
+let dbPort = 0;
+
+/** The first of `from`, `from + 10`, ... whose `width` ports are all free. */
+async function freePorts(from: number, width: number): Promise<number> {
+  for (let port = from; port < from + 500; port += 10) {
+    const taken = await Promise.all(Array.from({ length: width }, (_, i) => isPortOpen('127.0.0.1', port + i, 300)));
+    if (!taken.includes(true)) return port;
+  }
+  throw new Error(`no free ports from ${from}`);
+}
 
 const isRoot = process.getuid?.() === 0;
 const hasUserTools = ['useradd', 'userdel', 'runuser'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
@@ -74,8 +88,8 @@ function copyRepository(target: string): void {
 /** .env as `npm run up` would write it, with ports of the learner's own. */
 function learnerDotEnv(): string {
   return dotEnvFromExample(readFileSync(join(ROOT, '.env.example'), 'utf8'))
-    .replace(/^KAFKA_BROKERS=.*$/m, `KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT}`)
-    .replace(/^(DATABASE_URL=mysql:\/\/[^@\s]+@127\.0\.0\.1:)3306\//m, `$1${DB_PORT}/`)
+    .replace(/^KAFKA_BROKERS=.*$/m, `KAFKA_BROKERS=127.0.0.1:${kafkaPort}`)
+    .replace(/^(DATABASE_URL=mysql:\/\/[^@\s]+@127\.0\.0\.1:)3306\//m, `$1${dbPort}/`)
     .replace(/^KIT_INFRA=.*$/m, 'KIT_INFRA=local');
 }
 
@@ -122,12 +136,11 @@ function ownerOf(pid: number): string {
   return run('ps', ['-o', 'user=', '-p', String(pid)]).trim();
 }
 
-describe.skipIf(!isRoot || !hasUserTools)(`a learner without root (user ${LEARNER}; skipped unless npm test runs as root, which creates and removes that user)`, () => {
+describe.skipIf(!isRoot || !hasUserTools)(`a learner without root (skipped unless npm test runs as root, which creates and removes user ${LEARNER})`, () => {
   beforeAll(async () => {
     await removeLearner(); // a previous run that was killed
-    for (const port of [KAFKA_PORT, KAFKA_PORT + 1, DB_PORT]) {
-      if (await isPortOpen('127.0.0.1', port)) throw new Error(`port ${port}, which the learner's services use, is taken`);
-    }
+    kafkaPort = await freePorts(39092 + PORT_OFFSET, 2); // the broker and its controller
+    dbPort = await freePorts(33306 + PORT_OFFSET, 1);
     run('useradd', ['--create-home', '--shell', '/bin/sh', LEARNER]);
     copyRepository(CLONE);
     writeFileSync(join(CLONE, '.env'), learnerDotEnv(), { mode: 0o600 });
