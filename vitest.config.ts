@@ -34,6 +34,16 @@ export default defineConfig({
       },
       {
         test: {
+          // As root: a user of its own runs `npm run workshop` on a fresh copy (free ports from 39092, 33306).
+          name: 'learner',
+          include: ['test/learner/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          testTimeout: 1_800_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           // Kills and restarts services of its own (ports 19092 and 13306), never the learner's.
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],

@@ -1,7 +1,8 @@
 /**
  * `npm run up`: brings up a real Kafka broker and a real database, idempotently, and
  * prints what runs where. Docker compose when an engine answers; otherwise local
- * processes (Kafka from Maven Central's jars, MariaDB from the system package).
+ * processes of the current user (Kafka from the locked jars of Maven Central, MariaDB from
+ * the installed server).
  */
 import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, ensureTotalsTables, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeServices, composeUp } from './docker.js';
