@@ -180,6 +180,7 @@ interface ExecutedNotebook {
     cell_type: string;
     source: string | string[];
     metadata?: { tags?: string[] };
+    execution_count?: number | null;
     outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[];
   }[];
 }
@@ -199,13 +200,13 @@ export function findErrorCells(file: string): string[] {
   for (const cell of notebook.cells) {
     if (cell.cell_type === 'code') codeCell += 1;
     const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-    // tslab leaves execution_count empty: the cell's rank and first line say which one.
-    const where = `code cell ${codeCell} \`${source.trim().split('\n')[0]}\``;
+    // As Jupyter shows the cell: its count (numberExecutedCells sets it to the cell's rank) and first line.
+    const where = `In [${cell.execution_count ?? codeCell}] \`${source.trim().split('\n')[0]}\``;
     const stderrIntended = cell.metadata?.tags?.includes(STDERR_INTENDED_TAG) ?? false;
     for (const output of cell.outputs ?? []) {
       const text = Array.isArray(output.text) ? output.text.join('') : (output.text ?? '');
       if (output.output_type === 'error') {
-        errors.push(output.ename || output.evalue ? `${output.ename}: ${output.evalue}` : `error in ${where}`);
+        errors.push(output.ename || output.evalue ? `${output.ename}: ${output.evalue}` : `${where} failed`);
       } else if (output.output_type === 'stream' && output.name === 'stderr') {
         const firstLines = text.trim().split('\n').slice(0, 3).join(' ');
         if (/^\w*Error\b/m.test(text)) errors.push(firstLines);
