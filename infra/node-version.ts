@@ -1,6 +1,6 @@
 /**
  * Which Node releases the kit supports: package.json's `engines.node`, a list of caret
- * ranges (`^20.12 || ^22 || ^24`), the one place that says it. CI tests the machine's
+ * ranges (`^20.12 || ^22 || ^24 || ^26`), the one place that says it. CI tests the machine's
  * Node and those fetched by .ci/node.
  */
 import { readFileSync } from 'node:fs';
@@ -25,5 +25,5 @@ export function nodeSatisfies(version: string, range: string): boolean {
 /** One line for a Node outside the supported range, or nothing. */
 export function unsupportedNodeLine(version = process.version, range = supportedNodeRange()): string | undefined {
   if (nodeSatisfies(version, range)) return undefined;
-  return `node ${version} is outside the releases the kit supports (${range}): use Node 24 or 22, the LTS releases CI tests.`;
+  return `node ${version} is outside the releases the kit supports (${range}): use Node 26, 24 or 22, the LTS releases CI tests.`;
 }

@@ -16,7 +16,7 @@ describe('supported Node releases', () => {
 
   it('an unsupported one gets one line naming it and what to install', () => {
     const line = unsupportedNodeLine('v18.20.8', '^20.12 || ^22 || ^24');
-    expect(line).toBe('node v18.20.8 is outside the releases the kit supports (^20.12 || ^22 || ^24): use Node 24 or 22, the LTS releases CI tests.');
+    expect(line).toBe('node v18.20.8 is outside the releases the kit supports (^20.12 || ^22 || ^24 || ^26): use Node 26, 24 or 22, the LTS releases CI tests.');
     expect(line).not.toContain('\n');
   });
 
