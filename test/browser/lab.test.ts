@@ -157,7 +157,7 @@ describe.skipIf(missing)('the lab in a browser (JupyterLab, Chromium)', () => {
 
   it("runs an exercise after Run All, though the last cell closed the lesson (02's exercise 2)", async () => {
     await jl.addCellAndRun([
-      "await produceLine(kafka, pipeline.spec.topic, 'exercise 2');",
+      `await produceLine(kafka, pipeline.spec.topic, 'exercise 2, run ${suffix}');`,
       'const exercise = await pipeline.runForeground(1);',
       'console.log(`exercise 2: ${exercise.length} batch, ${exercise[0]?.rows} row(s)`);',
     ]);
@@ -165,7 +165,7 @@ describe.skipIf(missing)('the lab in a browser (JupyterLab, Chromium)', () => {
     await jl.screenshot(join(shots, '02-exercise.png'));
     expect(state.errors).toEqual([]);
     expect(state.outputs.at(-1)).toMatch(/^exercise 2: 1 batch, [1-9]\d* row\(s\)$/);
-    const [row] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE id = 'exercise 2'");
+    const [row] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM messages WHERE id = ?', [`exercise 2, run ${suffix}`]);
     expect(Number(row!.n)).toBe(1);
     lastCount = Math.max(...counts(state));
   });
