@@ -176,21 +176,42 @@ export interface NotebookRun {
 }
 
 interface ExecutedNotebook {
-  cells: { cell_type: string; source: string | string[]; outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[] }[];
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    metadata?: { tags?: string[] };
+    execution_count?: number | null;
+    outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[];
+  }[];
 }
 
-/** Error outputs, and stderr streams that carry a JavaScript error (tslab reports some that way). */
+/** The tag a cell carries when its lesson writes to stderr on purpose. */
+export const STDERR_INTENDED_TAG = 'stderr-intended';
+
+/**
+ * What failed in an executed notebook: error outputs, stderr that carries a JavaScript error
+ * (tslab reports some that way), and any other stderr unless the cell is tagged
+ * STDERR_INTENDED_TAG, so that a warning from Node or a dependency cannot slip in unseen.
+ */
 export function findErrorCells(file: string): string[] {
   const notebook = JSON.parse(readFileSync(file, 'utf8')) as ExecutedNotebook;
   const errors: string[] = [];
+  let codeCell = 0;
   for (const cell of notebook.cells) {
+    if (cell.cell_type === 'code') codeCell += 1;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    // As Jupyter shows the cell: its count (numberExecutedCells sets it to the cell's rank) and first line.
+    const where = `In [${cell.execution_count ?? codeCell}] \`${source.trim().split('\n')[0]}\``;
+    const stderrIntended = cell.metadata?.tags?.includes(STDERR_INTENDED_TAG) ?? false;
     for (const output of cell.outputs ?? []) {
       const text = Array.isArray(output.text) ? output.text.join('') : (output.text ?? '');
       if (output.output_type === 'error') {
-        if (output.ename || output.evalue) errors.push(`${output.ename}: ${output.evalue}`);
-        else errors.push(`error in cell: ${(Array.isArray(cell.source) ? cell.source.join('') : cell.source).split('\n')[0]}`);
+        errors.push(output.ename || output.evalue ? `${output.ename}: ${output.evalue}` : `${where} failed`);
+      } else if (output.output_type === 'stream' && output.name === 'stderr') {
+        const firstLines = text.trim().split('\n').slice(0, 3).join(' ');
+        if (/^\w*Error\b/m.test(text)) errors.push(firstLines);
+        else if (!stderrIntended) errors.push(`${where} wrote to stderr (tag the cell "${STDERR_INTENDED_TAG}" if the lesson means it): ${firstLines}`);
       }
-      else if (output.output_type === 'stream' && output.name === 'stderr' && /^\w*Error\b/m.test(text)) errors.push(text.split('\n').slice(0, 3).join(' '));
     }
   }
   return errors;

@@ -9,6 +9,7 @@ import { dockerEngineAvailable, composeServices, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
 import { printStatus } from './status.js';
+import { unsupportedNodeLine } from './node-version.js';
 
 type Mode = Exclude<KitConfig['kit']['infra'], 'auto'>;
 
@@ -29,6 +30,8 @@ async function databaseAnswers(config: KitConfig): Promise<boolean> {
 }
 
 export async function up(options: { quiet: boolean }): Promise<void> {
+  const unsupported = unsupportedNodeLine();
+  if (unsupported) console.warn(`warning: ${unsupported}`);
   const { created, added } = ensureDotEnv();
   if (created) console.log('wrote .env from .env.example with generated passwords');
   if (added.length > 0) console.log(`added to .env, with generated values: ${added.join(', ')}`);

@@ -4,7 +4,7 @@
  * touching notebooks, scripts or the pipeline.
  */
 import { Kafka, logLevel, type Admin, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
-import type { KafkaConfig } from '../config.js';
+import { loadConfig, type KafkaConfig } from '../config.js';
 import { KafkaUnavailableError, KitError } from '../errors.js';
 
 export interface KafkaClientOptions {
@@ -47,7 +47,7 @@ export class KafkaClient {
 }
 
 /** A client for the kit's Kafka settings; nothing connects until an operation runs. */
-export function createKafka(settings: KafkaConfig, options: KafkaClientOptions = {}): KafkaClient {
+export function createKafka(settings: KafkaConfig = loadConfig().kafka, options: KafkaClientOptions = {}): KafkaClient {
   return new KafkaClient(settings, options);
 }
 

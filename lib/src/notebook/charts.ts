@@ -38,8 +38,9 @@ function logBaseline(values: readonly number[]): number {
  */
 export function barChart(
   data: BarDatum[],
-  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; format?: string },
+  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; format?: string; labels?: boolean },
 ): Promise<string> {
+  const grouped = data.some((d) => d.group);
   const baseline = options.logScale ? logBaseline([...data.map((d) => d.value), ...(options.budget ? [options.budget] : [])]) : 0;
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
     {
@@ -48,10 +49,22 @@ export function barChart(
         y: { field: 'label', type: 'nominal', title: null, sort: null },
         x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log', domainMin: baseline } : {}, axis: options.format ? { format: options.format } : {} },
         ...(options.logScale ? { x2: { datum: baseline } } : {}),
-        ...(data.some((d) => d.group) ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
+        ...(grouped ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
       },
     },
   ];
+  if (options.labels) {
+    // Each bar's value at its end: on a linear scale a short bar is still read exactly.
+    layers.push({
+      mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
+      encoding: {
+        y: { field: 'label', type: 'nominal', sort: null },
+        x: { field: 'value', type: 'quantitative' },
+        text: { field: 'value', type: 'quantitative', format: options.format ?? ',.3~r' },
+        ...(grouped ? { yOffset: { field: 'group' } } : {}),
+      },
+    });
+  }
   if (options.budget !== undefined) {
     layers.push({ mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { x: { datum: options.budget } } });
   }
@@ -70,8 +83,8 @@ export function lineChart(data: SeriesPoint[], options: { title: string; xTitle:
     {
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: options.xTitle },
-        y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log' } : {} },
+        x: { field: 'x', type: 'quantitative', title: options.xTitle, axis: { tickCount: 5, format: '~s' } },
+        y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log', nice: false } : {} },
         color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom', columns: 2 } },
       },
     },
