@@ -44,6 +44,18 @@ export default defineConfig({
       },
       {
         test: {
+          // JupyterLab in Debian's Chromium (puppeteer-core): Run All, an exercise, an interrupt, a re-run.
+          // Last (groupOrder 1): the other projects, notebooks included, run before it.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
           // Kills and restarts services of its own (ports 19092 and 13306), never the learner's.
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],

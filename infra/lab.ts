@@ -5,7 +5,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { SetupError } from '@donations/lib';
 import { countFlag, flags } from './cli.js';
 import { aptGetInstall, canInstallPackages } from './local-services.js';
@@ -39,17 +40,32 @@ function versionOf(install: JupyterInstall, app: string): string {
 }
 
 /** Signs the notebooks in the kit's trust database, so that their outputs (tables, charts) show. */
-function trustNotebooks(install: JupyterInstall): void {
-  const files = listNotebooks().map((name) => join(NOTEBOOKS_DIR, name));
+function trustNotebooks(install: JupyterInstall, dir: string): void {
+  const files = (dir === NOTEBOOKS_DIR ? listNotebooks() : readdirSync(dir).filter((name) => name.endsWith('.ipynb'))).map((name) => join(dir, name));
+  if (files.length === 0) return;
   const result = spawnSync(install.jupyter, ['trust', ...files], { encoding: 'utf8', env: install.env });
   if (result.status !== 0) throw new SetupError(`jupyter trust failed: ${`${result.stderr}`.trim().split('\n').pop()}`);
 }
 
-await runScript(async () => {
-  const args = flags({ port: { type: 'string' }, 'no-browser': { type: 'boolean' } }, USAGE);
-  if (args.help) return console.log(USAGE);
-  const port = countFlag(args.port, 'port') ?? 8888;
-  await up({ quiet: true });
+export interface LabLaunch {
+  /** "JupyterLab 4.6.6", or the classic Notebook when only a system Jupyter without Lab is there. */
+  name: string;
+  /** Where it comes from: "JupyterLab from PyPI in .kit/jupyter/venv". */
+  description: string;
+  notebookDir: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Everything `npm run lab` does before it starts Jupyter: the kit's JupyterLab (installed when
+ * missing), its settings, the TypeScript kernel, the notebooks trusted. The services must be
+ * up. `env` reaches the kernels (the browser test gives them a database and topic of its own);
+ * `notebookDir` must lie inside the kit, where a kernel finds @donations/lib and .env.
+ */
+export async function prepareLab(options: { port: number; openBrowser: boolean; notebookDir?: string; env?: NodeJS.ProcessEnv }): Promise<LabLaunch> {
+  const notebookDir = options.notebookDir ?? NOTEBOOKS_DIR;
   const install = await ensureJupyter();
   let app = 'lab';
   if (install.source === 'venv') writeLabSettings();
@@ -58,16 +74,33 @@ await runScript(async () => {
     if (!versionOf(install, app) && canInstallPackages()) await aptGetInstall(['jupyter-notebook']);
     if (!versionOf(install, app)) throw new SetupError(`${install.jupyter} has neither JupyterLab nor Notebook: remove it from PATH so that the kit installs its own JupyterLab.`);
   }
-  trustNotebooks(install);
-  const name = app === 'lab' ? 'JupyterLab' : 'Jupyter Notebook (classic)';
-  console.log(`starting ${name} ${versionOf(install, app)}: ${install.description}`);
-  console.log(`notebooks in ${NOTEBOOKS_DIR}, trusted; kernel "TypeScript" (tslab); each open notebook's kernel holds memory until shut down (README, "npm run lab")`);
-  const options = [`--notebook-dir=${NOTEBOOKS_DIR}`, '--ip=127.0.0.1', `--port=${port}`];
-  if (args['no-browser']) options.push('--no-browser');
-  if (process.getuid?.() === 0) options.push('--allow-root');
-  const child = spawn(install.jupyter, [app, ...options], { env: install.env, stdio: 'inherit' });
-  // Ctrl-C reaches Jupyter too (same process group); it asks to confirm, then shuts its kernels down.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  await new Promise<void>((resolve) => child.on('close', () => resolve()));
-});
+  trustNotebooks(install, notebookDir);
+  const args = [app, `--notebook-dir=${notebookDir}`, '--ip=127.0.0.1', `--port=${options.port}`];
+  if (!options.openBrowser) args.push('--no-browser');
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  return {
+    name: `${app === 'lab' ? 'JupyterLab' : 'Jupyter Notebook (classic)'} ${versionOf(install, app)}`,
+    description: install.description,
+    notebookDir,
+    command: install.jupyter,
+    args,
+    env: { ...install.env, ...options.env },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runScript(async () => {
+    const args = flags({ port: { type: 'string' }, 'no-browser': { type: 'boolean' } }, USAGE);
+    if (args.help) return console.log(USAGE);
+    const port = countFlag(args.port, 'port') ?? 8888;
+    await up({ quiet: true });
+    const lab = await prepareLab({ port, openBrowser: !args['no-browser'] });
+    console.log(`starting ${lab.name}: ${lab.description}`);
+    console.log(`notebooks in ${lab.notebookDir}, trusted; kernel "TypeScript" (tslab); each open notebook's kernel holds memory until shut down (README, "npm run lab")`);
+    const child = spawn(lab.command, lab.args, { env: lab.env, stdio: 'inherit' });
+    // Ctrl-C reaches Jupyter too (same process group); it asks to confirm, then shuts its kernels down.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', () => child.kill('SIGTERM'));
+    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  });
+}
