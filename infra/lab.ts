@@ -5,10 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { SetupError } from '@donations/lib';
-import { countFlag, flags } from './cli.js';
+import { countFlag, flags, isMainModule } from './cli.js';
 import { aptGetInstall, canInstallPackages } from './local-services.js';
 import { JUPYTER_VENV, NOTEBOOKS_DIR, ensureJupyter, listNotebooks, type JupyterInstall } from './jupyter.js';
 import { runScript } from './services.js';
@@ -88,7 +87,7 @@ export async function prepareLab(options: { port: number; openBrowser: boolean; 
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (isMainModule(import.meta.url)) {
   await runScript(async () => {
     const args = flags({ port: { type: 'string' }, 'no-browser': { type: 'boolean' } }, USAGE);
     if (args.help) return console.log(USAGE);

@@ -10,6 +10,7 @@ import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
 import { printStatus } from './status.js';
 import { unsupportedNodeLine } from './node-version.js';
+import { isMainModule } from './cli.js';
 
 type Mode = Exclude<KitConfig['kit']['infra'], 'auto'>;
 
@@ -94,6 +95,6 @@ export async function up(options: { quiet: boolean }): Promise<void> {
   else console.log(`services up: kafka ${config.kafka.brokers.join(',')}, ${config.database.target} ${config.database.host}:${config.database.port}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(() => up({ quiet: process.argv.includes('--quiet') }));
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { KitError } from '@donations/lib';
 import { KAFKA_LOCK, KAFKA_POM, jarLocation, sha256, type JarLock, type LockedJar } from '../kafka-jars.js';
 import { runScript } from '../services.js';
+import { isMainModule } from '../cli.js';
 
 const REPOSITORY = 'https://repo1.maven.org/maven2';
 
@@ -51,6 +52,6 @@ async function writeLock(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(writeLock);
 }

@@ -8,7 +8,8 @@ const brokers = ['127.0.0.1:9092'];
 
 describe('asKafkaError', () => {
   it('names a missing topic or partition, not an unreachable Kafka, even after retries', () => {
-    const unknownTopic = new KafkaJSProtocolError({ message: 'This server does not host this topic-partition', type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true });
+    // kafkajs builds protocol errors from its table of error codes: this is code 3's entry.
+    const unknownTopic = new KafkaJSProtocolError({ message: 'This server does not host this topic-partition', type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true } as unknown as Error);
     const error = asKafkaError(new KafkaJSNumberOfRetriesExceeded(unknownTopic, { retryCount: 5, retryTime: 300 }), brokers);
     expect(error).toBeInstanceOf(KitError);
     expect(error).not.toBeInstanceOf(KafkaUnavailableError);
