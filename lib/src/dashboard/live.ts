@@ -9,8 +9,8 @@ import { measureDashboard, type MeasureOptions, type Refresh, type RefreshReport
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** The first row of a panel's result, as its panel would show it. */
-function firstRow(rows: Record<string, unknown>[]): string {
+/** The first row of a panel's result, as its panel would show it: the city, not its coordinates; amounts in EUR. */
+export function firstRow(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '(no rows)';
   const values = Object.entries(rows[0]!)
     // The coordinates are the city's, always the same: the panel shows the city.
