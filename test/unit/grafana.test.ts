@@ -35,14 +35,28 @@ describe('grafana/dashboards/donations.json', () => {
     expect(dashboard.timepicker?.refresh_intervals).toEqual(expect.arrayContaining(['250ms', '500ms', '1s', '5s']));
   });
 
-  it("runs lib's SQL in every panel, with the campaign as a variable", () => {
+  it("runs lib's SQL in every panel, with the campaign and the table as variables and the windows inlined", () => {
     expect(panels.map((p) => p.title)).toEqual(DASHBOARD_QUERIES.map((q) => q.title));
-    panels.forEach((panel, index) => {
-      const [target, ...others] = panel.targets as unknown as MySqlQuery[];
-      expect(others).toHaveLength(0);
-      expect(target).toMatchObject({ refId: 'A', rawSql: toGrafanaSql(DASHBOARD_QUERIES[index]!), format: 'table', rawQuery: true, editorMode: 'code' });
-      expect(target!.rawSql).toContain('campaign_id = $campaign');
-    });
+    const from = 'FROM `${table}`\nWHERE campaign_id = $campaign';
+    expect(panels.map((panel) => (panel.targets as unknown as MySqlQuery[]).map((t) => t.rawSql))).toEqual([
+      [`SELECT COUNT(*) AS donations\n${from}`],
+      [`SELECT SUM(total_amount) AS total_donation_amount\n${from}`],
+      [`SELECT city, organization, SUM(total_amount) AS total_donation_amount\n${from}\nGROUP BY city, organization\nORDER BY total_donation_amount DESC\nLIMIT 1`],
+      [`SELECT city, latitude, longitude, SUM(total_amount) AS total_donation_amount\n${from}\nGROUP BY city, latitude, longitude\nORDER BY total_donation_amount DESC`],
+      [`SELECT organization, SUM(total_amount) AS total_donation_amount\n${from}\nGROUP BY organization\nORDER BY total_donation_amount DESC`],
+      [`SELECT city, SUM(total_amount) AS total_donation_amount\n${from}\n  AND transaction_date > UTC_TIMESTAMP() - INTERVAL 35 SECOND\nGROUP BY city\nORDER BY city ASC`],
+      [`SELECT organization, SUM(total_amount) AS total_donation_amount\n${from}\n  AND transaction_date > UTC_TIMESTAMP() - INTERVAL 28 SECOND\nGROUP BY organization\nORDER BY organization ASC`],
+    ]);
+    for (const panel of panels) {
+      expect(panel.targets![0]).toMatchObject({ refId: 'A', format: 'table', rawQuery: true, editorMode: 'code' });
+    }
+  });
+
+  it('translates any query with toGrafanaSql, on a named table too', () => {
+    expect(toGrafanaSql(DASHBOARD_QUERIES[6]!, 'donation_transactions_optimized')).toBe(
+      'SELECT organization, SUM(total_amount) AS total_donation_amount\nFROM `donation_transactions_optimized`\nWHERE campaign_id = $campaign\n' +
+        '  AND transaction_date > UTC_TIMESTAMP() - INTERVAL 28 SECOND\nGROUP BY organization\nORDER BY organization ASC',
+    );
   });
 
   it('draws stats, a table, a map with markers sized by amount, and bar charts', () => {
