@@ -29,7 +29,8 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('local pipeline book
     const campaign = await startCampaign(s.db, { seed: 31 });
     const good = campaign.next(new Date('2026-11-25T10:00:00Z'));
     const before = new Date(Date.now() - 1_000);
-    await produceMessages(s.kafka, topic, [{ value: JSON.stringify(good) }, { value: '{"transaction_id": 1,' }, { value: JSON.stringify({ ...good, transaction_id: 7, city: 'x'.repeat(60) }) }]);
+    const values = [JSON.stringify(good), '{"transaction_id": 1,', JSON.stringify({ ...good, transaction_id: 7, city: 'x'.repeat(60) })];
+    await produceMessages(s.kafka, topic, values.map((value) => ({ value })));
     const pipeline = new LocalPipeline(s, { name: 'pbooks', topic, table: 'donations_books', format: 'donations-json' });
     try {
       await pipeline.create();
@@ -38,6 +39,24 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('local pipeline book
       const [stored] = await pipeline.batches();
       expect(stored).toMatchObject({ batchId: batch!.batchId, state: 'Succeeded', partition: 0, rows: 1, skippedDuplicates: 0, rejected: 2, batchTimeMs: batch!.batchTimeMs });
       expect(stored!.startedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+      expect(stored!.startedAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      // A batch of three messages on an idle machine: well under 10 s.
+      expect(batch!.batchTimeMs).toBeGreaterThanOrEqual(0);
+      expect(batch!.batchTimeMs).toBeLessThan(10_000);
+      expect(batch!.rowsPerSecond).toBe(batch!.batchTimeMs > 0 ? Math.round(1_000 / batch!.batchTimeMs) : 1);
+      // What SingleStore's PIPELINES_BATCHES_SUMMARY would say of it.
+      const [summary] = await s.db.query<Record<string, unknown>>(
+        "SELECT earliest_offset, latest_offset, messages, rows_inserted, rows_skipped_duplicates, rows_rejected, bytes FROM kit_pipelines_batches WHERE pipeline_name = 'pbooks'",
+      );
+      expect(Object.fromEntries(Object.entries(summary!).map(([k, v]) => [k, Number(v)]))).toEqual({
+        earliest_offset: 0,
+        latest_offset: 2,
+        messages: 3,
+        rows_inserted: 1,
+        rows_skipped_duplicates: 0,
+        rows_rejected: 2,
+        bytes: values.join('').length,
+      });
       expect(await pipeline.errorCount()).toBe(2);
       const errors = await pipeline.errors();
       // Latest first.
