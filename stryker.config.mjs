@@ -19,6 +19,8 @@ export const shared = {
   timeoutFactor: 2,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: service state, outputs, the notebooks.
+  ignorePatterns: ['/.kit', '/out', '/.stryker-tmp*', '/notebooks'],
   cleanTempDir: true,
   thresholds: { high: 80, low: 70, break: null },
 };

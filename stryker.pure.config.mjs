@@ -12,4 +12,6 @@ export default {
   htmlReporter: { fileName: 'out/mutation/pure/index.html' },
   jsonReporter: { fileName: 'out/mutation/pure/report.json' },
   incrementalFile: 'out/mutation/pure/incremental.json',
+  // Its own sandbox folder: the two parts can run at once.
+  tempDirName: '.stryker-tmp-pure',
 };

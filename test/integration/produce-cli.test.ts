@@ -52,7 +52,7 @@ describe('npm run produce', () => {
     const campaignId = Number(/^campaign (\d+): /m.exec(stdout)![1]);
     const summary = /^sent ([\d,]+), acknowledged ([\d,]+), failed (\d+), .*\(stopped by signal\)$/m.exec(stdout);
     expect(summary, stdout).not.toBeNull();
-    const [sent, acknowledged, failed] = summary!.slice(1).map((n) => Number(n.replace(/,/g, '')));
+    const [sent, acknowledged, failed] = summary!.slice(1, 4).map((n) => Number(n.replace(/,/g, ''))) as [number, number, number];
     expect(failed).toBe(0);
     expect(sent).toBe(acknowledged);
     // Stopped well before its 60 s at 2,000 a second.

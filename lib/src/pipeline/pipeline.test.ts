@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../errors.js';
 import { DEFAULT_BATCH_INTERVAL_MS, checkedSpec, rowsPerSecond, waitForCursors, type PipelineCursor } from './pipeline.js';
+import type { Row } from './transform.js';
 import { tsvChunks } from './writer.js';
 
 describe('checkedSpec', () => {
@@ -78,7 +79,7 @@ describe('waitForCursors', () => {
 
 describe('tsvChunks', () => {
   it('writes LOAD DATA lines in chunks of 5,000, with NULL and escapes', () => {
-    const rows = Array.from({ length: 5_001 }, (_, i) => [String(i)]);
+    const rows: Row[] = Array.from({ length: 5_001 }, (_, i) => [String(i)] as Row);
     const chunks = [...tsvChunks(rows)].map((chunk) => chunk.toString('utf8'));
     expect(chunks.map((c) => c.split('\n').length - 1)).toEqual([5_000, 1]);
     expect(chunks[0]!.startsWith('0\n1\n2\n')).toBe(true);
