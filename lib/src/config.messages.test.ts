@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { SETTINGS, describeConfig, isDebugEnabled, isLoopbackHost, loadConfig, withDotEnv, type Env } from './config.js';
+import { SETTINGS, describeConfig, isDebugEnabled, isLoopbackHost, loadConfig, parseDotEnv, pipelineBrokersProblem, readEnvironment, withDotEnv, type Env } from './config.js';
 
 const base = { DATABASE_URL: 'mysql://kit:s3cret-pass@127.0.0.1:3306/donations' };
 
@@ -137,7 +137,7 @@ describe('what loadConfig reads', () => {
 
   it('reads the kit settings: how services run, where they keep state, debugging', () => {
     expect(loadConfig(base).kit).toEqual({ infra: 'auto', stateDir: undefined, figuresDir: undefined, debug: false });
-    expect(loadConfig({ ...base, KIT_INFRA: ' Docker ', KIT_STATE_DIR: ' .kit/faults ', KIT_FIGURES_DIR: 'out/f', KIT_DEBUG: '1' }).kit).toEqual({
+    expect(loadConfig({ ...base, KIT_INFRA: ' Docker ', KIT_STATE_DIR: ' .kit/faults ', KIT_FIGURES_DIR: ' out/f ', KIT_DEBUG: '1' }).kit).toEqual({
       infra: 'docker',
       stateDir: '.kit/faults',
       figuresDir: 'out/f',
@@ -219,5 +219,59 @@ describe('withDotEnv', () => {
   it('is the environment alone where no folder above holds a .env', () => {
     const env = { A: '1' };
     expect(withDotEnv(env, '/')).toBe(env);
+  });
+});
+
+describe('parseDotEnv, line by line', () => {
+  it.each<[string, Record<string, string>]>([
+    ['  A=1  ', { A: '1' }],
+    ['# A=1', {}],
+    ['   # A=1', {}],
+    ['A=1 # the first', { A: '1' }],
+    ['A=1\t# the first', { A: '1' }],
+    ['A=x#y', { A: 'x#y' }],
+    ['export   A=1', { A: '1' }],
+    ['exportA=1', { exportA: '1' }],
+    ['A = spaced out', { A: 'spaced out' }],
+    ['A="quoted # not a comment"', { A: 'quoted # not a comment' }],
+    ["A='single'", { A: 'single' }],
+    ['A="unclosed', { A: '"unclosed' }],
+    ['A="mixed\'', { A: '"mixed\'' }],
+    ['x A=1', {}],
+    ['1A=1', {}],
+    ['A=1=2', { A: '1=2' }],
+    ['A=', { A: '' }],
+  ])('%j', (line, values) => {
+    expect(parseDotEnv(`${line}\nB=2`)).toEqual({ ...values, B: '2' });
+  });
+
+  it('reads Windows line ends', () => {
+    expect(parseDotEnv('A=1\r\nB=2\r\n')).toEqual({ A: '1', B: '2' });
+  });
+});
+
+describe('the edges of each setting', () => {
+  it('takes ports up to 65535, whole numbers and booleans with spaces around them', () => {
+    expect(loadConfig({ ...base, KAFKA_BROKERS: 'h:65535,h:1' }).kafka.brokers).toEqual(['h:65535', 'h:1']);
+    expect(loadConfig({ ...base, WORKSHOP_ROWS: ' 5 ' }).workshop.rows).toBe(5);
+    for (const off of ['false', '0', ' ']) expect(loadConfig({ ...base, KAFKA_SSL: off }).kafka.ssl).toBe(false);
+    for (const on of ['1', 'TRUE', 'yes', 'on']) expect(loadConfig({ ...base, KAFKA_SSL: on }).kafka.ssl).toBe(true);
+  });
+
+  it('refuses a URL without a host', () => {
+    expect(refusal({ DATABASE_URL: 'mysql:///donations' }).message).toBe('DATABASE_URL: has no host. Write it as mysql://user:password@host:3306/database');
+  });
+
+  it('sees no broker problem for MariaDB, whose pipeline runs beside the kit, wherever the database is', () => {
+    expect(pipelineBrokersProblem(loadConfig({ DATABASE_URL: 'mysql://u:p@db.example.com/d' }))).toBeUndefined();
+    expect(pipelineBrokersProblem(loadConfig({ DATABASE_URL: 'singlestore://u:p@127.0.0.1/d', PIPELINE_KAFKA_BROKERS: '127.0.0.1:9092' }))).toBeUndefined();
+  });
+
+  it('shows several pipeline brokers in one line', () => {
+    expect(describeConfig(loadConfig({ ...base, PIPELINE_KAFKA_BROKERS: 'k1:1,k2:2' }))['pipeline brokers']).toBe('k1:1,k2:2 (PIPELINE_KAFKA_BROKERS)');
+  });
+
+  it('reads the process environment first', () => {
+    expect(readEnvironment().PATH).toBe(process.env.PATH);
   });
 });

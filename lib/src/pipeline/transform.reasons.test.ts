@@ -72,6 +72,8 @@ describe('the reason of each refusal', () => {
     [{ total_amount: null }, refused('missing-field', 'total_amount is missing')],
     [{ total_amount: '1e3' }, refused('wrong-type', 'total_amount must be a number, got "1e3"')],
     [{ total_amount: 'z'.repeat(60) }, refused('wrong-type', `total_amount must be a number, got "${'z'.repeat(39)}...`)],
+    // 40 characters once quoted: shown whole.
+    [{ total_amount: 'z'.repeat(38) }, refused('wrong-type', `total_amount must be a number, got "${'z'.repeat(38)}"`)],
     [{ total_amount: 0 }, refused('out-of-range', 'total_amount 0 is outside 0.01..99999999.99')],
     [{ total_amount: '-3' }, refused('out-of-range', 'total_amount -3 is outside 0.01..99999999.99')],
     [{ total_amount: 100_000_000 }, refused('out-of-range', 'total_amount 100000000 is outside 0.01..99999999.99')],
