@@ -62,11 +62,11 @@ describe('measureDashboard', () => {
       const slowest = Math.max(...Object.values(timing.panelMs));
       expect(timing.durationMs).toBeGreaterThanOrEqual(slowest - ROUNDING_MS);
       // On its slot, or as soon as the previous refresh ended when that one overran. Slack:
-      // 25 ms (a tenth of the budget) for a timer woken late on a loaded 2-core machine.
+      // 50 ms (a fifth of the budget) for a timer woken late on a loaded 2-core machine.
       const previous = report.timings[i - 1];
       const due = previous ? Math.max(0, previous.startDelayMs + previous.durationMs - 250) : 0;
       expect(timing.startDelayMs).toBeGreaterThanOrEqual(due - 2 * ROUNDING_MS);
-      expect(timing.startDelayMs).toBeLessThan(due + 25);
+      expect(timing.startDelayMs).toBeLessThan(due + 50);
     });
     expect(report.late).toBe(report.timings.filter((t) => t.durationMs > 250).length);
     expect(report.p50Ms).toBeGreaterThan(0);
@@ -130,22 +130,24 @@ describe('measureDashboard', () => {
 
   it('redraws each refresh, stops after its duration, and reports how many refreshes a dashboard wanted in that time', async () => {
     const frames: string[] = [];
-    // Query 1 on the 2,000 rows, and a panel of 250 ms against a 100 ms budget, for a second:
-    // four refreshes, each late, where an on-time dashboard would have drawn ten.
+    // Query 1 on the 2,000 rows, and a panel of 500 ms against a 200 ms budget, for a second:
+    // two refreshes, both late, where an on-time dashboard would have drawn five. (A
+    // refresh's own overhead, on a loaded machine, stays far below the 200 ms that would
+    // make it six.)
     const report = await watchDashboard(s.db, {
       campaignId: campaign.id,
-      budgetMs: 100,
+      budgetMs: 200,
       durationMs: 1_000,
       warmUp: false,
-      queries: [DASHBOARD_QUERIES[0]!, sleepingPanel(2, 0.25)],
+      queries: [DASHBOARD_QUERIES[0]!, sleepingPanel(2, 0.5)],
       render: (html) => frames.push(html),
     });
-    expect(report).toMatchObject({ refreshes: 4, late: 4, expected: 10 });
-    expect(frames).toHaveLength(4);
+    expect(report).toMatchObject({ refreshes: 2, late: 2, expected: 5 });
+    expect(frames).toHaveLength(2);
     expect(frames[0]).toContain('Refresh 1</b> on <code>donation_transactions</code>: all 2 panels');
-    expect(frames[3]).toContain('Refresh 4</b>');
+    expect(frames[1]).toContain('Refresh 2</b>');
     expect(frames[0]).toContain('<b>late</b>: the dashboard stalls');
-    expect(frames[0]).toContain('dashed line: 100 ms');
+    expect(frames[0]).toContain('dashed line: 200 ms');
     expect(frames[0]).toContain('<td>2,000</td>'); // query 1's count, as its panel shows it
   });
 
