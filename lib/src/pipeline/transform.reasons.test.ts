@@ -59,6 +59,7 @@ describe('the reason of each refusal', () => {
     [{ longitude: 180.5 }, refused('out-of-range', 'longitude 180.5 is outside -180..180')],
     [{ longitude: -181 }, refused('out-of-range', 'longitude -181 is outside -180..180')],
     [{ transaction_date: undefined }, refused('missing-field', 'transaction_date is missing')],
+    [{ transaction_date: null }, refused('missing-field', 'transaction_date is missing')],
     [{ transaction_date: 1714557600 }, refused('wrong-type', 'transaction_date must be a string, got 1714557600')],
     [{ transaction_date: '2026-05-01' }, refused('bad-date', 'transaction_date "2026-05-01" is not YYYY-MM-DD HH:MM:SS (UTC)')],
     [{ transaction_date: '2026-05-01 10:00:00+02:00' }, refused('bad-date', 'transaction_date "2026-05-01 10:00:00+02:00" is not YYYY-MM-DD HH:MM:SS (UTC)')],
