@@ -49,6 +49,8 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')("the local pipeline'
       await pipeline.close();
       await s.db.execute('DROP TRIGGER cursor_writes_fail_five');
     }
+    // Each failure was seen, named, while the batch was retried.
+    expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((message) => message.includes('the test fails this cursor write'))).toBe(true);
     expect(await s.db.query('SELECT armed FROM cursor_writes_fail')).toEqual([{ armed: 0 }]);
     const held = await s.db.query<{ id: number }>('SELECT transaction_id AS id FROM heap_retried ORDER BY transaction_id');

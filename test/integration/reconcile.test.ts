@@ -31,13 +31,18 @@ const AMOUNT = 10.25;
  * A campaign of `count` donations, recorded in the ledger as acknowledged and all loaded
  * into `table`, which is created with `ddl` (the naive table by default).
  */
-async function loadedCampaign(table: string, count: number, ddl = naiveTableDdl('mariadb', table).sql): Promise<Campaign> {
+async function loadedCampaign(
+  table: string,
+  count: number,
+  ddl = naiveTableDdl('mariadb', table).sql,
+  ledger: { acknowledged: number; amount: number } = { acknowledged: count, amount: count * AMOUNT },
+): Promise<Campaign> {
   await s.db.execute(ddl);
   const campaign = await startCampaign(s.db, { seed: 7 });
   const events = Array.from({ length: count }, () => ({ ...campaign.next(new Date('2026-11-25T10:00:00Z')), total_amount: AMOUNT }));
   await s.db.execute(`INSERT INTO ${table} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [events.map((e) => DONATION_COLUMN_NAMES.map((c) => e[c]))]);
   // What produceCampaign returns, as far as the ledger reads it.
-  const acknowledged = { campaignId: campaign.id, acknowledged: count, amountAcknowledged: count * AMOUNT, lastTransactionId: events[count - 1]!.transaction_id } as ProduceSummary;
+  const acknowledged = { campaignId: campaign.id, acknowledged: ledger.acknowledged, amountAcknowledged: ledger.amount, lastTransactionId: events[count - 1]!.transaction_id } as ProduceSummary;
   await recordProduced(s.db, acknowledged);
   return campaign;
 }
@@ -164,5 +169,50 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('reconcileCampaign',
   it('refuses a campaign the ledger does not know', async () => {
     await loadedCampaign('gaps_none', 1);
     await expect(reconcileCampaign(s.db, 999, { table: 'gaps_none' })).rejects.toThrow('campaign 999 is not in the campaigns table: was it started with startCampaign()?');
+  });
+
+  it('does not let a donation held twice hide a missing one (a table without a unique key)', async () => {
+    const campaign = await loadedCampaign('gaps_masked', 10, heapTableDdl('gaps_masked'));
+    const first = campaign.id * 1_000_000_000;
+    await s.db.execute('INSERT INTO gaps_masked SELECT * FROM gaps_masked WHERE transaction_id = ?', [first + 3]);
+    await deleteSequences('gaps_masked', campaign, [5]);
+    const result = await reconcileCampaign(s.db, campaign.id, { table: 'gaps_masked' });
+    expect(result).toMatchObject({ held: 10, missing: 1, duplicated: 1, unexpected: 0, missingRanges: [{ from: 1000000005, to: 1000000005 }], exact: false });
+  });
+
+  // A mismatch of each kind alone, the ledger and the amounts agreeing otherwise: each is enough.
+  it('is a mismatch on a missing donation alone', async () => {
+    const campaign = await loadedCampaign('alone_missing', 10, undefined, { acknowledged: 9, amount: 9 * AMOUNT });
+    await deleteSequences('alone_missing', campaign, [5]);
+    expect(await reconcileCampaign(s.db, campaign.id, { table: 'alone_missing' })).toMatchObject({ sent: 9, held: 9, missing: 1, duplicated: 0, unexpected: 0, exact: false });
+  });
+
+  it('is a mismatch on a donation beyond the acknowledged ones alone', async () => {
+    const campaign = await loadedCampaign('alone_unexpected', 10, undefined, { acknowledged: 11, amount: 11 * AMOUNT });
+    const first = campaign.id * 1_000_000_000;
+    await s.db.execute('INSERT INTO alone_unexpected SELECT ? + 11, city, latitude, longitude, organization, transaction_date, total_amount, campaign_id, is_campaign_active FROM alone_unexpected WHERE transaction_id = ?', [first, first + 1]);
+    expect(await reconcileCampaign(s.db, campaign.id, { table: 'alone_unexpected' })).toMatchObject({ sent: 11, held: 11, missing: 0, duplicated: 0, unexpected: 1, exact: false });
+  });
+
+  it('is a mismatch on a duplicate alone', async () => {
+    const campaign = await loadedCampaign('alone_duplicated', 10, heapTableDdl('alone_duplicated'), { acknowledged: 11, amount: 11 * AMOUNT });
+    await s.db.execute('INSERT INTO alone_duplicated SELECT * FROM alone_duplicated WHERE transaction_id = ?', [campaign.id * 1_000_000_000 + 3]);
+    expect(await reconcileCampaign(s.db, campaign.id, { table: 'alone_duplicated' })).toMatchObject({ sent: 11, held: 11, missing: 0, duplicated: 1, unexpected: 0, exact: false });
+  });
+
+  it('is a mismatch on a count that differs from the ledger alone', async () => {
+    const campaign = await loadedCampaign('alone_count', 10, undefined, { acknowledged: 9, amount: 10 * AMOUNT });
+    expect(await reconcileCampaign(s.db, campaign.id, { table: 'alone_count' })).toMatchObject({ sent: 9, held: 10, missing: 0, duplicated: 0, unexpected: 0, exact: false });
+  });
+
+  it('finds the one donation of a campaign of one missing', async () => {
+    const campaign = await loadedCampaign('gaps_one', 1);
+    await deleteSequences('gaps_one', campaign, [1]);
+    expect(await reconcileCampaign(s.db, campaign.id, { table: 'gaps_one' })).toMatchObject({ missing: 1, missingRanges: [{ from: 1000000001, to: 1000000001 }], exact: false });
+  });
+
+  it('refuses a table name carrying SQL', async () => {
+    const campaign = await loadedCampaign('gaps_name', 1);
+    await expect(reconcileCampaign(s.db, campaign.id, { table: 'gaps_name; DROP TABLE campaigns' })).rejects.toThrow('Invalid table name "gaps_name; DROP TABLE campaigns"');
   });
 });
