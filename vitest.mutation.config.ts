@@ -14,7 +14,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/src/**/*.test.ts', 'test/unit/grafana.test.ts'] },
+        // Not test/unit/grafana.test.ts: it builds the dashboard at load time, which would make
+        // every query's SQL a "static" mutant, left out of the score.
+        test: { name: 'unit', include: ['lib/src/**/*.test.ts'] },
       },
       {
         extends: true,
