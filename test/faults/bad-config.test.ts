@@ -2,10 +2,10 @@
 // naming the problem, no stack trace, no password, and no SQL smuggled in through a name.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULT_DB_PORT, FAULT_DATABASE, faultEnv, runKitScript } from './fault-services.js';
+import { FAULT_DB_PORT, faultEnv, runKitScript } from './fault-services.js';
 import { useFaultDatabase } from './fault-database.js';
 
-const { db } = useFaultDatabase(1);
+const { config, db } = useFaultDatabase(1);
 const CANARY = 'kit_canary';
 
 beforeAll(async () => {
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Names carrying SQL were refused, not run: the canary is still there.
-  const rows = await db.query('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [FAULT_DATABASE, CANARY]);
+  const rows = await db.query('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [config.database.database, CANARY]);
   expect(rows).toHaveLength(1);
 });
 

@@ -13,7 +13,16 @@ import { ROOT, isProcessAlive } from '../../infra/services.js';
 export const FAULT_STATE_DIR = join(ROOT, '.kit', 'faults');
 export const FAULT_KAFKA = '127.0.0.1:19092';
 export const FAULT_DB_PORT = 13306;
-export const FAULT_DATABASE = 'kit_faults';
+
+/**
+ * The database of the test file that runs (each file runs in a module context of its own):
+ * useFaultDatabase gives each file one with a random suffix, created and dropped around it.
+ */
+let faultDatabase = 'kit_faults';
+
+export function setFaultDatabase(name: string): void {
+  faultDatabase = name;
+}
 
 /** A password of the suite's own, generated once and kept out of git under .kit/faults. */
 function faultPassword(): string {
@@ -38,7 +47,7 @@ export function faultEnv(overrides: Record<string, string> = {}): Record<string,
     KIT_STATE_DIR: FAULT_STATE_DIR,
     KAFKA_BROKERS: FAULT_KAFKA,
     KAFKA_TOPIC: 'kit-faults-donations',
-    DATABASE_URL: `mysql://kit:${faultPassword()}@127.0.0.1:${FAULT_DB_PORT}/${FAULT_DATABASE}`,
+    DATABASE_URL: `mysql://kit:${faultPassword()}@127.0.0.1:${FAULT_DB_PORT}/${faultDatabase}`,
     GRAFANA_DB_PASSWORD: '',
     ...overrides,
   };

@@ -5,6 +5,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_STATE_DIR, faultEnv, runKitScript } from './fault-services.js';
+import { useFaultDatabase } from './fault-database.js';
+
+// A database of this file's own: the scripts below load and reconcile in it.
+useFaultDatabase(1);
 
 const password = new URL(faultEnv().DATABASE_URL!).password;
 const wrongPassword = `wrong-${randomBytes(6).toString('hex')}`;

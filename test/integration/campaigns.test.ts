@@ -1,6 +1,6 @@
 // The campaign ledger on the real database: ids allocated as MAX + 1, without AUTO_INCREMENT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMPAIGNS_TABLE, ID_BLOCK, endCampaign, getCampaign, latestCampaign, startCampaign } from '@donations/lib';
+import { CAMPAIGNS_TABLE, ID_BLOCK, endCampaign, getCampaign, latestCampaign, recordProduced, resumeCampaign, startCampaign, type ProduceSummary } from '@donations/lib';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
@@ -51,5 +51,36 @@ describe('campaign ledger', () => {
     );
     expect(columns).toHaveLength(1);
     expect(String(columns[0]!.EXTRA).toLowerCase()).not.toContain('auto_increment');
+  });
+
+  it('resumes a campaign after the last id sent, with the same cities and weights, the same way every time', async () => {
+    const startedAt = new Date('2026-11-25T10:00:00Z');
+    const campaign = await startCampaign(s.db, { seed: 400, startedAt });
+    const at = new Date('2026-11-25T10:05:00Z');
+    const sent = Array.from({ length: 25 }, () => campaign.next(at));
+    // What produceCampaign reports, as far as the ledger reads it.
+    await recordProduced(s.db, { campaignId: campaign.id, acknowledged: 25, amountAcknowledged: 100, lastTransactionId: sent[24]!.transaction_id } as ProduceSummary);
+    const resumed = await resumeCampaign(s.db, campaign.id);
+    expect(resumed).toMatchObject({ id: campaign.id, seed: 400, startedAt, generated: 25 });
+    expect(resumed.cities).toEqual(campaign.cities);
+    expect(resumed.cityWeights).toEqual(campaign.cityWeights);
+    expect(resumed.organizationWeights).toEqual(campaign.organizationWeights);
+    const next = Array.from({ length: 5 }, () => resumed.next(at));
+    expect(next.map((e) => e.transaction_id - campaign.id * ID_BLOCK)).toEqual([26, 27, 28, 29, 30]);
+    for (const event of next) expect(campaign.cities.map((c) => c.city)).toContain(event.city);
+    // Resumed again from the same ledger row, it continues with the same donations.
+    const again = await resumeCampaign(s.db, campaign.id);
+    expect(Array.from({ length: 5 }, () => again.next(at))).toEqual(next);
+  });
+
+  it('resumes a campaign that sent nothing at its first id', async () => {
+    const campaign = await startCampaign(s.db, { seed: 401 });
+    const resumed = await resumeCampaign(s.db, campaign.id);
+    expect(resumed.next().transaction_id).toBe(campaign.id * ID_BLOCK + 1);
+    expect(resumed.cities).toEqual(campaign.cities);
+  });
+
+  it('refuses to resume a campaign that does not exist', async () => {
+    await expect(resumeCampaign(s.db, 424_242)).rejects.toThrow('campaign 424242 does not exist: start one with startCampaign() or `npm run produce`');
   });
 });

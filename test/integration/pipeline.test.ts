@@ -1,7 +1,12 @@
 // The kit's local pipeline on real Kafka and MariaDB: every donation accounted for.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DONATION_COLUMN_NAMES,
   LocalPipeline,
+  loadConfig,
   naiveTableDdl,
   openDatabase,
   produceCampaign,
@@ -12,8 +17,14 @@ import {
   startCampaign,
   messagesTableDdl,
   JSON_DEFAULTS,
+  readEnvironment,
+  type BatchSummary,
+  type DonationEvent,
   type PipelineSpec,
+  type WriterName,
 } from '@donations/lib';
+import { ROOT, waitUntil } from '../../infra/services.js';
+import { heapTableDdl } from '../heap-table.js';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
@@ -31,8 +42,29 @@ async function donationsPipeline(name: string, table: string, topic: string, ext
   return pipeline;
 }
 
-describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (MariaDB)', () => {
-  it('loads a 50k-event campaign exactly: counts and sums reconcile', async () => {
+/** The next batch the pipeline reports, whatever its state. */
+function nextBatch(pipeline: LocalPipeline): Promise<BatchSummary> {
+  return new Promise((resolve) => {
+    const unsubscribe = pipeline.onBatch((batch) => {
+      unsubscribe();
+      resolve(batch);
+    });
+  });
+}
+
+const asMessages = (events: DonationEvent[]) => events.map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) }));
+const asRows = (events: DonationEvent[]) => events.map((e) => DONATION_COLUMN_NAMES.map((c) => e[c]));
+
+async function heldIds(table: string): Promise<number[]> {
+  return (await s.db.query<{ id: number }>(`SELECT transaction_id AS id FROM ${table} ORDER BY transaction_id`)).map((r) => Number(r.id));
+}
+
+// The local pipeline is the MariaDB target's; SingleStore runs its own (singlestore.test.ts).
+describe.skipIf(loadConfig().database.target !== 'mariadb')('local pipeline (MariaDB)', () => {
+  // Under mutation testing (npm run test:mutation) the two campaigns of tens of thousands of
+  // events stand aside: each takes seconds per mutant, and the quicker tests below catch
+  // what they catch.
+  it.skipIf(process.env.MUTATION_RUN)('loads a 50k-event campaign exactly: counts and sums reconcile', async () => {
     const topic = await s.topic(2);
     const campaign = await startCampaign(s.db, { seed: 11 });
     const pipeline = await donationsPipeline('p50k', 'donations_50k', topic);
@@ -121,13 +153,14 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
     expect(errors[1]!.reason).toBe('transaction_id is missing');
   });
 
-  it('resumes from the stored offsets after a stop mid-stream and still reconciles exactly', async () => {
+  it.skipIf(process.env.MUTATION_RUN)('resumes from the stored offsets after a stop mid-stream and still reconciles exactly', async () => {
     const topic = await s.topic();
     const campaign = await startCampaign(s.db, { seed: 14 });
     const pipeline = await donationsPipeline('prestart', 'donations_restart', topic, { batchIntervalMs: 50 });
     const producing = produceCampaign(s.kafka, { topic, campaign, count: 30_000, rate: 15_000, batchSize: 500 });
+    const firstBatch = nextBatch(pipeline);
     await pipeline.start();
-    await new Promise((r) => setTimeout(r, 700));
+    await firstBatch;
     await pipeline.stop();
     const midway = await pipeline.cursors();
     expect(Number(midway[0]!.loadedOffset)).toBeGreaterThan(0);
@@ -261,5 +294,136 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
     expect(batches[0]!.rows).toBe(2);
     expect(await s.db.query('SELECT id FROM messages_q ORDER BY id')).toEqual([{ id: 'msg0' }, { id: 'msg1' }]);
     expect((await pipeline.status())?.state).toBe('Stopped');
+  });
+  it('skips a batch that another writer committed first: the cursor is read and locked inside the transaction (a table without a unique key)', async () => {
+    const topic = await s.topic();
+    await s.db.execute(heapTableDdl('heap_guard'));
+    const campaign = await startCampaign(s.db, { seed: 17 });
+    const events = Array.from({ length: 20 }, () => campaign.next(new Date('2026-11-25T10:00:00Z')));
+    await produceMessages(s.kafka, topic, asMessages(events.slice(0, 10)));
+    const pipeline = new LocalPipeline(s, { name: 'pguard', topic, table: 'heap_guard', format: 'donations-json', batchIntervalMs: 50 });
+    await pipeline.create();
+    await pipeline.start();
+    const other = await s.db.connect();
+    try {
+      await pipeline.waitUntilCaughtUp();
+      // Another writer holds the partition's cursor, as a batch's transaction does...
+      await other.execute('START TRANSACTION');
+      await other.query("SELECT cursor_offset FROM kit_pipelines_cursors WHERE pipeline_name = 'pguard' AND source_partition_id = 0 FOR UPDATE");
+      const next = nextBatch(pipeline);
+      await produceMessages(s.kafka, topic, asMessages(events.slice(10)));
+      // ...while the pipeline's next batch waits for it.
+      await waitUntil(
+        "the pipeline's batch waiting for the cursor",
+        async () => {
+          const [row] = await s.db.query<{ n: number }>(
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND INFO LIKE '%kit_pipelines_cursors%'",
+          );
+          return Number(row!.n) > 0;
+        },
+        { timeoutMs: 20_000 },
+      );
+      // That writer loads the same messages and moves the cursor past them, then commits.
+      await other.execute(`INSERT INTO heap_guard (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [asRows(events.slice(10))]);
+      await other.execute("UPDATE kit_pipelines_cursors SET cursor_offset = 20 WHERE pipeline_name = 'pguard' AND source_partition_id = 0");
+      await other.execute('COMMIT');
+      // The pipeline's batch then finds nothing past the cursor, and loads nothing.
+      expect(await next).toEqual({ batchId: 0, state: 'Skipped', partition: 0, rows: 0, skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null });
+    } finally {
+      other.release();
+      await pipeline.close();
+    }
+    expect(await heldIds('heap_guard')).toEqual(events.map((e) => e.transaction_id));
+    expect((await pipeline.batches()).map((b) => [b.rows, b.skippedDuplicates])).toEqual([[10, 0]]);
+    expect((await pipeline.cursors()).map((c) => c.loadedOffset)).toEqual(['20']);
+  });
+
+  it('rolls a batch back whole when its cursor cannot be written, and loads it once on the retry (a table without a unique key)', async () => {
+    const topic = await s.topic();
+    await s.db.execute(heapTableDdl('heap_cursor_fails'));
+    const campaign = await startCampaign(s.db, { seed: 18 });
+    const events = Array.from({ length: 10 }, () => campaign.next(new Date('2026-11-25T10:00:00Z')));
+    await produceMessages(s.kafka, topic, asMessages(events));
+    const pipeline = new LocalPipeline(s, { name: 'pcursorfails', topic, table: 'heap_cursor_fails', format: 'donations-json', batchIntervalMs: 50 });
+    await pipeline.create();
+    // The first cursor write fails, as a lost connection would make it fail. The switch is a
+    // MyISAM table, which no rollback undoes: the trigger fires once.
+    await s.db.execute('CREATE TABLE cursor_write_fails (armed INT NOT NULL) ENGINE=MyISAM');
+    await s.db.execute('INSERT INTO cursor_write_fails VALUES (1)');
+    await s.db.execute(`CREATE TRIGGER cursor_write_fails_once BEFORE INSERT ON kit_pipelines_cursors FOR EACH ROW
+      BEGIN
+        IF (SELECT armed FROM cursor_write_fails) > 0 THEN
+          UPDATE cursor_write_fails SET armed = armed - 1;
+          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the test fails this cursor write';
+        END IF;
+      END`);
+    try {
+      await pipeline.start();
+      await pipeline.waitUntilCaughtUp();
+      await pipeline.stop();
+    } finally {
+      await pipeline.close();
+      await s.db.execute('DROP TRIGGER cursor_write_fails_once');
+    }
+    expect(await s.db.query('SELECT armed FROM cursor_write_fails')).toEqual([{ armed: 0 }]);
+    expect(await heldIds('heap_cursor_fails')).toEqual(events.map((e) => e.transaction_id));
+    // The failed attempt left no record: one batch, its rows loaded once.
+    expect((await pipeline.batches()).map((b) => [b.state, b.rows, b.skippedDuplicates])).toEqual([['Succeeded', 10, 0]]);
+  });
+
+  it.each(['insert', 'load-data'] as WriterName[])('loads exactly and skips duplicates with the %s writer, text with tabs, newlines and backslashes included', async (writer) => {
+    const topic = await s.topic();
+    const table = `writer_${writer.replace('-', '_')}`;
+    await s.db.execute(naiveTableDdl('mariadb', table).sql);
+    const campaign = await startCampaign(s.db, { seed: 19 });
+    const events = Array.from({ length: 2_500 }, () => campaign.next(new Date('2026-11-25T10:00:00Z')));
+    events[0] = { ...events[0]!, city: 'Tab\there', organization: 'Back\\slash \\N' };
+    events[1] = { ...events[1]!, city: 'New\nline', organization: null as unknown as string };
+    // 2,500 donations, then the first 100 again: more than one INSERT of 2,000 rows.
+    await produceMessages(s.kafka, topic, asMessages([...events, ...events.slice(0, 100)]));
+    const pipeline = new LocalPipeline(s, { name: `p${table}`, topic, table, format: 'donations-json' }, { writer });
+    await pipeline.create();
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp();
+    await pipeline.stop();
+    const batches = await pipeline.batches(1_000);
+    expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(2_500);
+    expect(batches.reduce((sum, b) => sum + (b.skippedDuplicates ?? 0), 0)).toBe(100);
+    const rows = await s.db.query<Record<string, unknown>>(`SELECT city, organization FROM ${table} WHERE transaction_id IN (?) ORDER BY transaction_id`, [
+      [events[0]!.transaction_id, events[1]!.transaction_id],
+    ]);
+    expect(rows).toEqual([
+      { city: 'Tab\there', organization: 'Back\\slash \\N' },
+      { city: 'New\nline', organization: null },
+    ]);
+    const [sums] = await s.db.query<{ n: number; amount: number }>(`SELECT COUNT(*) AS n, SUM(total_amount) AS amount FROM ${table}`);
+    expect(sums).toEqual({ n: 2_500, amount: events.reduce((sum, e) => sum + e.total_amount, 0) });
+  });
+
+  it('reads "Stopped (its process is gone)" for a pipeline whose process was killed', async () => {
+    const topic = await s.topic();
+    await s.db.execute(naiveTableDdl('mariadb', 'donations_gone').sql);
+    const url = new URL(readEnvironment().DATABASE_URL!);
+    url.pathname = `/${s.database}`;
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/faults/pipeline-worker.ts'), 'pgone', topic, 'donations_gone'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url.toString(), KAFKA_BROKERS: s.config.kafka.brokers.join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((resolve) => worker.on('exit', resolve));
+    const observer = new LocalPipeline(s, { name: 'pgone', topic, table: 'donations_gone', format: 'donations-json' });
+    try {
+      const started = await new Promise<string>((resolve) => createInterface({ input: worker.stdout! }).on('line', resolve));
+      expect(JSON.parse(started)).toEqual({ event: 'started' });
+      expect((await observer.status())?.state).toBe('Running');
+      worker.kill('SIGKILL');
+      await exited;
+      // The server drops the killed process's connection, and its lock with it.
+      await waitUntil('the lock of the killed pipeline to be free', async () => (await observer.status())?.state !== 'Running', { timeoutMs: 20_000 });
+      expect(await observer.status()).toEqual({ name: 'pgone', state: 'Stopped (its process is gone)', topic, table: 'donations_gone' });
+    } finally {
+      worker.kill('SIGKILL');
+      await observer.close();
+    }
   });
 });

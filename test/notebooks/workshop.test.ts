@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createKafka, deleteTopics, dropDatabase, loadConfig, openDatabase, readEnvironment } from '@donations/lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka, deleteTopics, dropDatabase, lessonTestTopic, listTopics, loadConfig, openDatabase, readEnvironment } from '@donations/lib';
 import { readFigures, workshop, type Figures } from '../../infra/workshop.js';
 import { outputTexts } from '../../infra/notebook-checks.js';
 import { ROOT } from '../../infra/services.js';
@@ -24,9 +24,16 @@ const url = new URL(readEnvironment().DATABASE_URL!);
 url.pathname = `/${database}`;
 const outDir = join(ROOT, 'out', 'test-notebooks');
 
+// The notebooks' smoke-test topic is named after the run's topic; `test` is removed only if
+// the run created it (notebooks that still use it), never when the learner's broker had it.
+let hadTestTopic = true;
+beforeAll(async () => {
+  hadTestTopic = (await listTopics(createKafka(base.kafka))).includes('test');
+});
+
 afterAll(async () => {
   await dropDatabase({ ...base.database, database }, database);
-  await deleteTopics(createKafka(base.kafka), [topic]);
+  await deleteTopics(createKafka(base.kafka), [topic, lessonTestTopic(topic), ...(hadTestTopic ? [] : ['test'])]);
 });
 
 const shown = (notebook: string) => outputTexts(join(outDir, notebook)).map((o) => o.text).join('\n');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, DEFAULT_DATABASE_NAME, GRAFANA_PASSWORD_PLACEHOLDER, GRAFANA_READER_USER, parseDotEnv, toGrafanaPanelSql } from '@donations/lib';
+import { CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, DEFAULT_DATABASE_NAME, GRAFANA_PASSWORD_PLACEHOLDER, GRAFANA_READER_USER, parseDotEnv, toGrafanaPanelSql, toGrafanaSql } from '@donations/lib';
 import { DASHBOARD_JSON_PATH, donationsDashboard, donationsDashboardJson } from '../../grafana/donations-dashboard.js';
 import type { MySqlQuery } from '../../grafana/mysql-query.js';
 import { dotEnvFromExample } from '../../infra/services.js';
@@ -35,7 +35,7 @@ describe('grafana/dashboards/donations.json', () => {
     expect(dashboard.timepicker?.refresh_intervals).toEqual(expect.arrayContaining(['250ms', '500ms', '1s', '5s']));
   });
 
-  it("runs lib's SQL in every panel, with the campaign as a variable", () => {
+  it("runs lib's SQL in every panel, with the campaign and the table as variables and the windows inlined", () => {
     expect(panels.map((p) => p.title)).toEqual(DASHBOARD_QUERIES.map((q) => q.title));
     panels.forEach((panel, index) => {
       const [target, ...others] = panel.targets as unknown as MySqlQuery[];
@@ -43,6 +43,19 @@ describe('grafana/dashboards/donations.json', () => {
       expect(target).toMatchObject({ refId: 'A', rawSql: toGrafanaPanelSql(DASHBOARD_QUERIES[index]!), format: 'table', rawQuery: true, editorMode: 'code' });
       expect(target!.rawSql).toContain('campaign_id = $campaign');
     });
+    // Written out once: the count on the rows, or on the totals when $table names them.
+    expect((panels[0]!.targets as unknown as MySqlQuery[])[0]!.rawSql).toBe(
+      "SELECT * FROM (\nSELECT COUNT(*) AS donations\nFROM `${table}`\nWHERE campaign_id = $campaign AND NOT '${table}' = 'donation_transactions_aggregated'\n" +
+        "HAVING NOT '${table}' = 'donation_transactions_aggregated'\nUNION ALL\nSELECT COALESCE(SUM(donations), 0) AS donations\nFROM donation_totals_campaign\n" +
+        "WHERE campaign_id = $campaign AND '${table}' = 'donation_transactions_aggregated'\nHAVING '${table}' = 'donation_transactions_aggregated'\n) AS panel",
+    );
+  });
+
+  it('translates any query with toGrafanaSql, on a named table too', () => {
+    expect(toGrafanaSql(DASHBOARD_QUERIES[6]!, 'donation_transactions_optimized')).toBe(
+      'SELECT organization, SUM(total_amount) AS total_donation_amount\nFROM `donation_transactions_optimized`\nWHERE campaign_id = $campaign\n' +
+        '  AND transaction_date > UTC_TIMESTAMP() - INTERVAL 28 SECOND\nGROUP BY organization\nORDER BY organization ASC',
+    );
   });
 
   it('draws stats, a table, a map with markers sized by amount, and bar charts', () => {

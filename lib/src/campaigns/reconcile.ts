@@ -45,17 +45,21 @@ export async function reconcileCampaign(db: Database, campaignId: number, option
   const table = quoteIdentifier(tableName, 'table');
   const first = record.firstTransactionId;
   const last = record.lastTransactionId;
-  const [stats] = await db.query<{ held: number; distinct_ids: number; amount: number | null; in_range: number | null }>(
+  // Ids in range are counted once each: in a table without a unique key, a row held twice
+  // must not hide a missing one.
+  const [stats] = await db.query<{ held: number; distinct_ids: number; amount: number | null; in_range: number | null; ids_in_range: number }>(
     `SELECT COUNT(*) AS held, COUNT(DISTINCT transaction_id) AS distinct_ids, SUM(total_amount) AS amount,
-            SUM(CASE WHEN transaction_id BETWEEN ? AND ? THEN 1 ELSE 0 END) AS in_range
+            SUM(CASE WHEN transaction_id BETWEEN ? AND ? THEN 1 ELSE 0 END) AS in_range,
+            COUNT(DISTINCT CASE WHEN transaction_id BETWEEN ? AND ? THEN transaction_id END) AS ids_in_range
      FROM ${table} WHERE campaign_id = ?`,
-    [first, last, campaignId],
+    [first, last, first, last, campaignId],
   );
   const held = Number(stats?.held ?? 0);
   const inRange = Number(stats?.in_range ?? 0);
+  const idsInRange = Number(stats?.ids_in_range ?? 0);
   const distinctIds = Number(stats?.distinct_ids ?? 0);
   const expected = last >= first && last > 0 ? last - first + 1 : 0;
-  const missingRanges = expected > inRange ? await findGaps(db, table, campaignId, first, last) : [];
+  const missingRanges = expected > idsInRange ? await findGaps(db, table, campaignId, first, last) : [];
   const amountHeld = Number(stats?.amount ?? 0);
   const result: Reconciliation = {
     campaignId,
@@ -64,7 +68,7 @@ export async function reconcileCampaign(db: Database, campaignId: number, option
     amountSent: record.amountSent,
     held,
     amountHeld,
-    missing: Math.max(0, expected - inRange),
+    missing: Math.max(0, expected - idsInRange),
     duplicated: held - distinctIds,
     unexpected: held - inRange,
     rejected: options.pipeline ? await options.pipeline.errorCount() : null,

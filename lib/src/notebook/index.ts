@@ -1,5 +1,5 @@
 // The notebooks' helpers: the lesson bundle, HTML tables and code blocks, charts, figures.
-export { openLesson, type Lesson } from './lesson.js';
+export { openLesson, lessonTestTopic, type Lesson } from './lesson.js';
 export { htmlTable, sqlBlock, shellBlock, configRows, formatEur } from './html.js';
 export { barChart, lineChart, cityMap, vegaLiteSvg, blankMarks, type BarDatum, type SeriesPoint, type CityAmount } from './charts.js';
 export { recordFigures, figuresDir } from './figures.js';

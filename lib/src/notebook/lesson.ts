@@ -12,6 +12,12 @@ export interface Lesson {
   config: KitConfig;
   db: Database;
   kafka: KafkaClient;
+  /**
+   * The topic the smoke tests and the quick start (01, 02) use: `test`, as in the original,
+   * beside the default donations topic; `<topic>-test` beside any other, so that a run on a
+   * topic of its own (the notebook test) leaves no `test` topic behind.
+   */
+  testTopic: string;
   /** SingleStore runs its statements as shown; MariaDB runs the kit's analog. */
   onSingleStore: boolean;
   /** The line above a SingleStore statement: whether it runs here or is shown beside its analog. */
@@ -29,8 +35,14 @@ export async function openLesson(config: KitConfig = loadConfig()): Promise<Less
     config,
     db,
     kafka: createKafka(config.kafka),
+    testTopic: lessonTestTopic(config.kafka.topic),
     onSingleStore,
     runsHere: onSingleStore ? 'Runs as shown:' : 'SingleStore SQL; on MariaDB the kit runs its own equivalent:',
     close: () => db.close(),
   };
+}
+
+/** The smoke tests' topic beside a donations topic: see Lesson.testTopic. */
+export function lessonTestTopic(donationsTopic: string): string {
+  return donationsTopic === 'donations' ? 'test' : `${donationsTopic}-test`;
 }
