@@ -56,6 +56,16 @@ export async function catchSlowQueries(db: Database, thresholdMs: number, work: 
     await db.execute('SET GLOBAL log_output = ?', [before.log_output]);
   }
   const after = await readSlowLogSettings(db);
+  // The server writes a statement's slow-log row after it has sent the result: the last
+  // statements of `work` may land a moment after `work` returned. Wait until the count holds.
+  const countSince = async () =>
+    Number((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM mysql.slow_log WHERE start_time >= ? AND db = DATABASE()', [since]))[0]!.n);
+  for (let count = await countSince(), waited = 0; waited < 2_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await countSince();
+    if (now === count) break;
+    count = now;
+  }
   const rows = await db.query<{ start_time: Date; ms: number; rows_examined: number; rows_sent: number; sql_text: string }>(
     `SELECT start_time, TIME_TO_SEC(query_time) * 1000 AS ms, rows_examined, rows_sent, CONVERT(sql_text USING utf8mb4) AS sql_text
      FROM mysql.slow_log WHERE start_time >= ? AND db = DATABASE() ORDER BY start_time`,
