@@ -1,0 +1,141 @@
+/**
+ * The peer users would pick for Kafka to MySQL: a standalone Kafka Connect worker with
+ * Debezium's JDBC sink, from Maven Central jars as the broker is (infra/connect/*.pom.xml),
+ * started by the bench against the local broker and the bench's database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { $ } from 'zx';
+import { SetupError, type KitConfig } from '@donations/lib';
+import { ensureDebianPackages, commandExists } from '../local-services.js';
+import { KIT_DIR, ROOT, ensureDir, isProcessAlive, tail } from '../services.js';
+
+$.verbose = false;
+$.quiet = true;
+
+const CONNECT_DIR = join(KIT_DIR, 'connect');
+const RUNTIME_LIBS = join(CONNECT_DIR, 'libs');
+const PLUGINS = join(CONNECT_DIR, 'plugins');
+const POMS = { runtime: join(ROOT, 'infra/connect/runtime-pom.xml'), sink: join(ROOT, 'infra/connect/sink-pom.xml') };
+/** Off Connect's default 8083, so that a worker someone else runs is not in the way. */
+const REST_PORT = 18083;
+
+function pomStamp(): string {
+  return createHash('sha256').update(readFileSync(POMS.runtime)).update(readFileSync(POMS.sink)).digest('hex');
+}
+
+/** Resolves the worker's and the sink's jars once (again when a pom changes). */
+export async function ensureConnectJars(): Promise<void> {
+  const stamp = join(CONNECT_DIR, '.poms-sha256');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === pomStamp()) return;
+  if (!commandExists('java')) throw new SetupError('Java is not installed: Kafka Connect runs on a JVM. Install Java 17 (apt-get install openjdk-17-jre-headless).');
+  await ensureDebianPackages('Maven', ['mvn'], ['maven']);
+  console.log('resolving Kafka Connect and the Debezium JDBC sink from Maven Central...');
+  const copy = async (pom: string, into: string) => {
+    ensureDir(into);
+    try {
+      await $`mvn -q -B -f ${pom} dependency:copy-dependencies -DoutputDirectory=${into} -DincludeScope=runtime`;
+    } catch (error) {
+      throw new SetupError(`Maven could not resolve ${pom} (is Maven Central reachable?): ${String((error as { stderr?: string }).stderr ?? error).trim().split('\n').slice(-3).join(' ')}`);
+    }
+  };
+  await copy(POMS.runtime, RUNTIME_LIBS);
+  await copy(POMS.sink, join(PLUGINS, 'debezium-jdbc'));
+  writeFileSync(stamp, pomStamp());
+}
+
+export interface SinkSettings {
+  /** The connector's name: its consumer group is connect-<name>, so a new name reads the topic from its start. */
+  name: string;
+  topic: string;
+  table: string;
+  /** insert: plain INSERTs (a redelivered record is a second row); upsert: INSERT ... ON DUPLICATE KEY UPDATE on transaction_id. */
+  mode: 'insert' | 'upsert';
+  /** Records per JDBC batch and per consumer poll. */
+  batchSize: number;
+}
+
+export interface ConnectWorker {
+  child: ChildProcess;
+  pid: number;
+  log: string;
+  exited: Promise<number | null>;
+}
+
+/** Writes the worker's and the connector's properties into `dir` and starts the worker. */
+export function startConnectWorker(config: KitConfig, sink: SinkSettings, dir: string): ConnectWorker {
+  ensureDir(dir);
+  const { host, port, user, password } = config.database;
+  const database = config.database.database;
+  const worker = join(dir, `${sink.name}.worker.properties`);
+  const connector = join(dir, `${sink.name}.connector.properties`);
+  const log4j = join(dir, 'connect-log4j.properties');
+  writeFileSync(
+    worker,
+    [
+      `bootstrap.servers=${config.kafka.brokers.join(',')}`,
+      'key.converter=org.apache.kafka.connect.storage.StringConverter',
+      'value.converter=org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable=true',
+      `offset.storage.file.filename=${join(dir, `${sink.name}.offsets`)}`,
+      // As the standalone example of the Kafka distribution: a sink commits its consumer offsets every 10 s.
+      'offset.flush.interval.ms=10000',
+      `plugin.path=${PLUGINS}`,
+      `listeners=http://127.0.0.1:${REST_PORT}`,
+      `consumer.max.poll.records=${sink.batchSize}`,
+      'consumer.auto.offset.reset=earliest',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    connector,
+    [
+      `name=${sink.name}`,
+      'connector.class=io.debezium.connector.jdbc.JdbcSinkConnector',
+      'tasks.max=1',
+      `topics=${sink.topic}`,
+      `connection.url=jdbc:mariadb://${host}:${port}/${database}`,
+      `connection.username=${user}`,
+      `connection.password=${password}`,
+      `insert.mode=${sink.mode}`,
+      sink.mode === 'upsert' ? 'primary.key.mode=record_value' : 'primary.key.mode=none',
+      ...(sink.mode === 'upsert' ? ['primary.key.fields=transaction_id'] : []),
+      'schema.evolution=none',
+      `collection.name.format=${sink.table}`,
+      `batch.size=${sink.batchSize}`,
+      'use.time.zone=UTC',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    log4j,
+    ['log4j.rootLogger=WARN, stdout', 'log4j.appender.stdout=org.apache.log4j.ConsoleAppender', 'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout', 'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n', 'log4j.logger.org.apache.kafka.connect.runtime.WorkerSinkTask=INFO', ''].join('\n'),
+  );
+  const log = join(dir, `${sink.name}.log`);
+  const out = openSync(log, 'a');
+  const child = spawn('java', ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${RUNTIME_LIBS}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector], {
+    stdio: ['ignore', out, out],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, pid: child.pid!, log, exited };
+}
+
+/** Stops a worker: SIGTERM (a clean stop commits offsets), or SIGKILL (kill -9: nothing more is committed). */
+export async function stopConnectWorker(worker: ConnectWorker, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  if (!isProcessAlive(worker.pid)) return;
+  worker.child.kill(signal);
+  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 30_000);
+  await worker.exited;
+  clearTimeout(timer);
+}
+
+export function connectFailure(worker: ConnectWorker): string | undefined {
+  if (isProcessAlive(worker.pid)) {
+    const text = existsSync(worker.log) ? readFileSync(worker.log, 'utf8') : '';
+    const failed = /ERROR .*(Task threw an uncaught|WorkerSinkTask\{id=.*\} Task is being killed|Failed to start)/.exec(text);
+    return failed ? `the Connect sink failed; last lines of ${worker.log}:\n${tail(worker.log, 20)}` : undefined;
+  }
+  return `the Connect worker exited; last lines of ${worker.log}:\n${tail(worker.log, 20)}`;
+}
