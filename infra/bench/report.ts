@@ -43,7 +43,7 @@ export interface Results {
     kit: { rowsPerSecond?: Spread; kill: KillCheck };
     ratio?: number;
   };
-  endToEnd?: { rows: number; load: Load; rowsPerSecond: Spread };
+  endToEnd?: { rows: number; load: Load; rowsPerSecond: Spread; cpu: { seconds: number; node: number; database: number; broker: number } };
   freshness?: { rate: number; probes: number; p50Ms: number; p95Ms: number; maxMs: number; load: Load };
   queries?: {
     campaignRows: number;
@@ -138,7 +138,7 @@ export function markdown(r: Results): string {
   }
   if (r.endToEnd) {
     const e = r.endToEnd;
-    lines.push(`### End to end: produce and load ${n(e.rows)} rows at once, one process, as notebook 05 (${load(e.load)})`, '', `Best **${n(e.rowsPerSecond.best)} rows/s** (runs ${range(e.rowsPerSecond)}).`, '');
+    lines.push(`### End to end: produce and load ${n(e.rows)} rows at once, one process, as notebook 05 (${load(e.load)})`, '', `Best **${n(e.rowsPerSecond.best)} rows/s** (runs ${range(e.rowsPerSecond)}). In that run, ${e.cpu.seconds} s: the Node process (producer and pipeline on one JavaScript thread) used ${e.cpu.node} CPU s, the database ${e.cpu.database} s, the broker ${e.cpu.broker} s.`, '');
   }
   if (r.freshness) {
     const f = r.freshness;
