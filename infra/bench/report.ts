@@ -48,7 +48,16 @@ export interface Results {
   queries?: {
     campaignRows: number;
     load: Load;
-    scales: { rows: number; campaigns: number; load: number; naive: RefreshReport; optimized: RefreshReport; totals: RefreshReport }[];
+    scales: {
+      rows: number;
+      campaigns: number;
+      load: number;
+      naive: RefreshReport;
+      optimized: RefreshReport;
+      totals: RefreshReport;
+      /** Each panel on the kit's layout alone, one after another: their sum over the cores bounds a refresh. */
+      optimizedAlone?: { perPanel: { number: number; p50Ms: number }[]; sumMs: number };
+    }[];
     totalsChecked: number;
     totalsMismatched: number;
   };
@@ -160,6 +169,14 @@ export function markdown(r: Results): string {
         const t = top.totals.perPanel[i]!;
         lines.push(`| Q${p.number} ${p.title} | ${p.p50Ms} | ${p.p95Ms} | ${o.p50Ms} | ${o.p95Ms} | ${t.p50Ms} | ${t.p95Ms} |`);
       });
+      if (top.optimizedAlone) {
+        const alone = top.optimizedAlone;
+        lines.push(
+          '',
+          `What bounds the kit's layout at ${n(top.rows)} rows: each panel alone, one after another (median of 5): ${alone.perPanel.map((p) => `Q${p.number} ${p.p50Ms} ms`).join(', ')}; ` +
+            `together ${alone.sumMs} ms of work, so seven panels at once on ${r.machine.cpus} cores cannot take less than ${(alone.sumMs / r.machine.cpus).toFixed(0)} ms (measured p50 ${top.optimized.p50Ms} ms, p95 ${top.optimized.p95Ms} ms).`,
+        );
+      }
       lines.push('', `Totals checked against the rows for ${q.totalsChecked} campaigns: ${q.totalsMismatched === 0 ? 'all exact' : `${q.totalsMismatched} NOT exact`}.`, '');
     }
   }
