@@ -34,6 +34,28 @@ export default defineConfig({
       },
       {
         test: {
+          // As root: a user of its own runs `npm run workshop` on a fresh copy (free ports from 39092, 33306).
+          name: 'learner',
+          include: ['test/learner/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          testTimeout: 1_800_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          // JupyterLab in Debian's Chromium (puppeteer-core): Run All, an exercise, an interrupt, a re-run.
+          // Last (groupOrder 1): the other projects, notebooks included, run before it.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
           // Kills and restarts services of its own (ports 19092 and 13306), never the learner's.
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],

@@ -327,12 +327,12 @@ async function watchTable(bench: Bench, table: string, started: number, done: (r
   }
 }
 
-async function connectRun(bench: Bench, topic: string, table: string, mode: 'insert' | 'upsert') {
+async function connectRun(bench: Bench, java: string, topic: string, table: string, mode: 'insert' | 'upsert') {
   const name = `bench-${table}-${Date.now().toString(36)}`;
   const started = performance.now();
   const pid = { jvm: 0 };
   const run = await withServiceCpu(bench.services, async () => {
-    const worker = startConnectWorker(bench.config, { name, topic, table, mode, batchSize: bench.connectBatch }, join(OUT, 'connect'));
+    const worker = startConnectWorker(java, bench.config, { name, topic, table, mode, batchSize: bench.connectBatch }, join(OUT, 'connect'));
     pid.jvm = worker.pid;
     try {
       return await watchTable(bench, table, started, async (rows) => rows >= bench.events, () => connectFailure(worker));
@@ -380,7 +380,7 @@ async function killAndReconcile(bench: Bench, table: string, start: () => Promis
 
 async function benchPeers(bench: Bench, kitRowsPerSecond: Spread | undefined): Promise<NonNullable<Results['peers']>> {
   const loadBefore = load();
-  await ensureConnectJars();
+  const java = await ensureConnectJars();
   const jsonTopic = await sourceTopic(bench);
   const envelopeTopic = await newTopic(bench, 'kit-bench-envelope');
   const envelopeProducer = await produceWithKit(bench, envelopeTopic, { envelope: true });
@@ -397,7 +397,7 @@ async function benchPeers(bench: Bench, kitRowsPerSecond: Spread | undefined): P
   let last: Awaited<ReturnType<typeof connectRun>> | undefined;
   for (let run = 0; run < bench.repeat; run++) {
     await freshTable(bench.db, 'peer_connect');
-    last = await connectRun(bench, envelopeTopic, 'peer_connect', 'upsert');
+    last = await connectRun(bench, java, envelopeTopic, 'peer_connect', 'upsert');
     connect.push(last.rowsPerSecond);
     if ((await reconcileCampaign(bench.db, bench.campaignId, { table: 'peer_connect' })).exact !== true) throw new Error('the Connect sink did not load the campaign exactly');
     console.log(`peers, run ${run + 1}: Connect JDBC sink (upsert) ${n(last.rowsPerSecond)} rows/s once running (${n(last.fromStartRowsPerSecond)} rows/s from the worker's start)`);
@@ -409,7 +409,7 @@ async function benchPeers(bench: Bench, kitRowsPerSecond: Spread | undefined): P
     bench,
     'peer_connect_kill',
     async () => {
-      const worker: ConnectWorker = startConnectWorker(bench.config, { name: connectName, topic: envelopeTopic, table: 'peer_connect_kill', mode: 'insert', batchSize: bench.connectBatch }, join(OUT, 'connect'));
+      const worker: ConnectWorker = startConnectWorker(java, bench.config, { name: connectName, topic: envelopeTopic, table: 'peer_connect_kill', mode: 'insert', batchSize: bench.connectBatch }, join(OUT, 'connect'));
       return { kill: () => stopConnectWorker(worker, 'SIGKILL'), stop: () => stopConnectWorker(worker, 'SIGTERM'), failure: () => connectFailure(worker) };
     },
     async () => {

@@ -1,6 +1,25 @@
 /** Small helpers the presenter CLIs share: flags, a progress line, Ctrl-C. */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KitError } from '@donations/lib';
+
+/**
+ * Whether the module at `moduleUrl` (its import.meta.url) is the script Node was started with.
+ * Compared as file URLs of real paths: a checkout under "My Projects" or behind a symlink
+ * (macOS's /tmp) still runs.
+ */
+export function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  let real = script;
+  try {
+    real = realpathSync(script);
+  } catch {
+    // A script path that no longer resolves: compare it as given.
+  }
+  return moduleUrl === pathToFileURL(real).href || moduleUrl === pathToFileURL(script).href;
+}
 
 export function flags<T extends NonNullable<ParseArgsConfig['options']>>(options: T, usage: string) {
   try {

@@ -2,6 +2,7 @@
 import { composeDown } from './docker.js';
 import { stopProcess } from './local-services.js';
 import { loadKitConfig, readStartedServices, recordStartedService, runScript, type ServiceName } from './services.js';
+import { isMainModule } from './cli.js';
 
 export async function down(): Promise<void> {
   const config = loadKitConfig();
@@ -23,6 +24,6 @@ export async function down(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(down);
 }

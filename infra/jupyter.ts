@@ -1,20 +1,96 @@
 /**
- * Jupyter for the kit: Debian's headless runner (nbconvert + nbclient) and the tslab
- * TypeScript kernel, registered in .kit/jupyter so that nothing outside the repository changes.
+ * Jupyter for the kit: JupyterLab, nbconvert and nbclient from PyPI in a virtual environment
+ * of the kit's own (.kit/jupyter/venv, pinned with hashes by infra/jupyter/requirements.txt),
+ * and the tslab TypeScript kernel registered in .kit/jupyter, with Jupyter's settings, data
+ * and runtime files there too: nothing outside the repository changes. A Jupyter installed
+ * on the system (Debian's packages, installed by root) is only the fallback.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { SetupError } from '@donations/lib';
-import { ensureDebianPackages } from './local-services.js';
+import { aptGetInstall, canInstallPackages } from './local-services.js';
+import { sha256 } from './kafka-jars.js';
+import { findPythonForVenv, installCommand, thisMachine } from './platform.js';
 import { findContentProblems } from './notebook-checks.js';
 import { KIT_DIR, ROOT, ensureDir } from './services.js';
 
 export const JUPYTER_DIR = join(KIT_DIR, 'jupyter');
+export const JUPYTER_VENV = join(JUPYTER_DIR, 'venv');
+export const JUPYTER_REQUIREMENTS = join(ROOT, 'infra', 'jupyter', 'requirements.txt');
 export const NOTEBOOKS_DIR = join(ROOT, 'notebooks');
 const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
+const VENV_STAMP = join(JUPYTER_VENV, '.requirements-sha256');
 
-function findJupyter(): string | undefined {
+export interface JupyterInstall {
+  /** The `jupyter` command. */
+  jupyter: string;
+  /** The Python that runs it. */
+  python: string;
+  /** The kit's virtual environment, or a Jupyter installed on the system (the fallback). */
+  source: 'venv' | 'system';
+  /** Which Jupyter this is, for the learner: "JupyterLab from PyPI in .kit/jupyter/venv". */
+  description: string;
+  /** The environment to run it with: the kit's kernel, settings and data folders. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** The environment that keeps Jupyter's kernels, settings, trust database and runtime files in .kit/jupyter. */
+export function jupyterEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    JUPYTER_PATH: join(JUPYTER_DIR, 'share', 'jupyter'),
+    JUPYTER_DATA_DIR: join(JUPYTER_DIR, 'data'),
+    JUPYTER_CONFIG_DIR: join(JUPYTER_DIR, 'config'),
+    IPYTHONDIR: join(JUPYTER_DIR, 'ipython'),
+  };
+}
+
+const venvJupyter = () => join(JUPYTER_VENV, 'bin', 'jupyter');
+const venvPython = () => join(JUPYTER_VENV, 'bin', 'python');
+
+/**
+ * The kit's package.json says "type": "module", and Node applies it to every .js below it:
+ * JupyterLab's own CommonJS helpers (jupyter_builder's yarn.js) would then fail at startup.
+ * A package.json in the venv ends that search.
+ */
+function fenceOffVenvFromKitPackage(): void {
+  const file = join(JUPYTER_VENV, 'package.json');
+  if (!existsSync(file)) writeFileSync(file, '{ "type": "commonjs" }\n');
+}
+
+/** Made from the current requirements, and for this folder (a venv's scripts name its absolute path: a moved clone needs a new one). */
+function venvReady(): boolean {
+  if (!existsSync(venvJupyter()) || !existsSync(VENV_STAMP)) return false;
+  // The interpreter's path is on the #! line, or on the next ones when pip wrote a /bin/sh launcher (long paths).
+  const madeHere = readFileSync(venvJupyter(), 'utf8').slice(0, 1000).includes(JUPYTER_VENV);
+  return madeHere && readFileSync(VENV_STAMP, 'utf8') === sha256(readFileSync(JUPYTER_REQUIREMENTS));
+}
+
+function lastLines(text: string, count = 2): string {
+  return text.trim().split('\n').filter(Boolean).slice(-count).join(' ');
+}
+
+/** Creates .kit/jupyter/venv from the pinned requirements (about 30 s and 240 MB, once). */
+function createVenv(python: string): void {
+  console.log(`installing JupyterLab, nbconvert and ipykernel from PyPI into ${relative(ROOT, JUPYTER_VENV)} (once; about 30 s)...`);
+  rmSync(JUPYTER_VENV, { recursive: true, force: true });
+  const venv = spawnSync(python, ['-m', 'venv', JUPYTER_VENV], { encoding: 'utf8' });
+  if (venv.status !== 0) throw new SetupError(`${python} -m venv failed: ${lastLines(`${venv.stdout}${venv.stderr}`)}`);
+  // --require-hashes: every package, dependencies included, must match a pinned hash.
+  const pip = spawnSync(venvPython(), ['-m', 'pip', 'install', '--quiet', '--no-input', '--no-cache-dir', '--disable-pip-version-check', '--require-hashes', '-r', JUPYTER_REQUIREMENTS], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (pip.status !== 0) {
+    rmSync(JUPYTER_VENV, { recursive: true, force: true });
+    throw new SetupError(`pip could not install Jupyter from PyPI (offline?): ${lastLines(`${pip.stdout}${pip.stderr}`)}`);
+  }
+  fenceOffVenvFromKitPackage();
+  writeFileSync(VENV_STAMP, sha256(readFileSync(JUPYTER_REQUIREMENTS)));
+}
+
+function findSystemJupyter(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v jupyter'], { encoding: 'utf8' }).stdout.trim();
   return found || (existsSync('/usr/bin/jupyter') ? '/usr/bin/jupyter' : undefined);
 }
@@ -25,35 +101,62 @@ function jupyterPython(jupyter: string): string {
   return shebang.startsWith('#!') ? shebang.slice(2).trim().split(' ')[0]! : 'python3';
 }
 
-function canExecute(jupyter: string): boolean {
-  const python = jupyterPython(jupyter);
-  return spawnSync(python, ['-c', 'import nbconvert, nbclient, ipykernel'], { stdio: 'ignore' }).status === 0;
+function canExecute(python: string): boolean {
+  return spawnSync(python, ['-c', 'import nbconvert, nbclient, jupyter_client'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Makes sure Jupyter can execute notebooks headless and knows the tslab kernel; returns the env to run it with. */
-export async function ensureJupyter(): Promise<{ jupyter: string; env: NodeJS.ProcessEnv }> {
-  let jupyter = findJupyter();
-  if (!jupyter || !canExecute(jupyter)) {
-    await ensureDebianPackages('Jupyter (nbconvert, nbclient, ipykernel)', ['/usr/bin/jupyter-nbconvert', '/usr/share/doc/python3-nbclient', '/usr/share/doc/python3-ipykernel'], [
-      'jupyter-nbconvert',
-      'jupyter-client',
-      'python3-nbclient',
-      'python3-ipykernel',
-    ]);
-    jupyter = '/usr/bin/jupyter';
+function systemInstall(jupyter: string, why: string): JupyterInstall {
+  console.log(`using the system's Jupyter (${jupyter}) instead of the kit's: ${why}`);
+  return { jupyter, python: jupyterPython(jupyter), source: 'system', description: `the system's Jupyter (${jupyter}; fallback: ${why})`, env: jupyterEnv() };
+}
+
+/** The kit's venv (created when missing); the system's Jupyter only when no venv can be made. */
+async function chooseJupyter(): Promise<JupyterInstall> {
+  const venv = (): JupyterInstall => ({ jupyter: venvJupyter(), python: venvPython(), source: 'venv', description: `JupyterLab from PyPI in ${relative(ROOT, JUPYTER_VENV)}`, env: jupyterEnv() });
+  if (venvReady()) {
+    fenceOffVenvFromKitPackage();
+    return venv();
   }
-  if (!canExecute(jupyter)) {
-    throw new SetupError(`${jupyter} cannot execute notebooks: install nbconvert, nbclient and ipykernel for ${jupyterPython(jupyter)} (apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel).`);
+  const machine = thisMachine();
+  let found = findPythonForVenv(machine);
+  if (!found.python && canInstallPackages()) {
+    await aptGetInstall(['python3-venv']);
+    found = findPythonForVenv(machine);
+  }
+  const system = findSystemJupyter();
+  const systemWorks = !!system && canExecute(jupyterPython(system));
+  if (!found.python) {
+    if (systemWorks) return systemInstall(system, `${found.problem}`);
+    throw new SetupError(`Jupyter runs in a virtual environment of the kit's, and ${found.problem}: ${installCommand('python', machine)}, then run this again.`);
+  }
+  try {
+    createVenv(found.python);
+    return venv();
+  } catch (error) {
+    if (!(error instanceof SetupError)) throw error;
+    if (systemWorks) return systemInstall(system, error.message);
+    if (!canInstallPackages()) throw error;
+    // Root on Debian without PyPI: Debian's own packages are the last resort.
+    await aptGetInstall(['jupyter-nbconvert', 'jupyter-client', 'python3-nbclient', 'python3-ipykernel']);
+    return systemInstall('/usr/bin/jupyter', error.message);
+  }
+}
+
+/** Makes sure Jupyter can execute notebooks headless and knows the tslab kernel. */
+export async function ensureJupyter(): Promise<JupyterInstall> {
+  const install = await chooseJupyter();
+  if (!canExecute(install.python)) {
+    throw new SetupError(`${install.jupyter} cannot execute notebooks: install nbconvert and nbclient for ${install.python}, or remove it from PATH so that the kit installs its own.`);
   }
   if (!existsSync(TSLAB)) throw new SetupError('tslab is not installed: run `npm ci` first.');
   const kernelSpec = join(JUPYTER_DIR, 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
-  if (!existsSync(kernelSpec) || !readFileSync(kernelSpec, 'utf8').includes(TSLAB)) {
+  const registered = existsSync(kernelSpec) ? readFileSync(kernelSpec, 'utf8') : '';
+  if (!registered.includes(TSLAB)) {
     ensureDir(JUPYTER_DIR);
-    const result = spawnSync(TSLAB, ['install', `--python=${jupyterPython(jupyter)}`, `--binary=${TSLAB}`, `--prefix=${JUPYTER_DIR}`], { encoding: 'utf8' });
+    const result = spawnSync(TSLAB, ['install', `--python=${install.python}`, `--binary=${TSLAB}`, `--prefix=${JUPYTER_DIR}`], { encoding: 'utf8', env: install.env });
     if (result.status !== 0) throw new SetupError(`tslab could not register its kernel: ${result.stderr.trim().split('\n').pop()}`);
   }
-  const env = { ...process.env, JUPYTER_PATH: join(JUPYTER_DIR, 'share', 'jupyter') };
-  return { jupyter, env };
+  return install;
 }
 
 export function listNotebooks(only?: string[]): string[] {
@@ -73,21 +176,42 @@ export interface NotebookRun {
 }
 
 interface ExecutedNotebook {
-  cells: { cell_type: string; source: string | string[]; outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[] }[];
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    metadata?: { tags?: string[] };
+    execution_count?: number | null;
+    outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[];
+  }[];
 }
 
-/** Error outputs, and stderr streams that carry a JavaScript error (tslab reports some that way). */
+/** The tag a cell carries when its lesson writes to stderr on purpose. */
+export const STDERR_INTENDED_TAG = 'stderr-intended';
+
+/**
+ * What failed in an executed notebook: error outputs, stderr that carries a JavaScript error
+ * (tslab reports some that way), and any other stderr unless the cell is tagged
+ * STDERR_INTENDED_TAG, so that a warning from Node or a dependency cannot slip in unseen.
+ */
 export function findErrorCells(file: string): string[] {
   const notebook = JSON.parse(readFileSync(file, 'utf8')) as ExecutedNotebook;
   const errors: string[] = [];
+  let codeCell = 0;
   for (const cell of notebook.cells) {
+    if (cell.cell_type === 'code') codeCell += 1;
+    const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    // As Jupyter shows the cell: its count (numberExecutedCells sets it to the cell's rank) and first line.
+    const where = `In [${cell.execution_count ?? codeCell}] \`${source.trim().split('\n')[0]}\``;
+    const stderrIntended = cell.metadata?.tags?.includes(STDERR_INTENDED_TAG) ?? false;
     for (const output of cell.outputs ?? []) {
       const text = Array.isArray(output.text) ? output.text.join('') : (output.text ?? '');
       if (output.output_type === 'error') {
-        if (output.ename || output.evalue) errors.push(`${output.ename}: ${output.evalue}`);
-        else errors.push(`error in cell: ${(Array.isArray(cell.source) ? cell.source.join('') : cell.source).split('\n')[0]}`);
+        errors.push(output.ename || output.evalue ? `${output.ename}: ${output.evalue}` : `${where} failed`);
+      } else if (output.output_type === 'stream' && output.name === 'stderr') {
+        const firstLines = text.trim().split('\n').slice(0, 3).join(' ');
+        if (/^\w*Error\b/m.test(text)) errors.push(firstLines);
+        else if (!stderrIntended) errors.push(`${where} wrote to stderr (tag the cell "${STDERR_INTENDED_TAG}" if the lesson means it): ${firstLines}`);
       }
-      else if (output.output_type === 'stream' && output.name === 'stderr' && /^\w*Error\b/m.test(text)) errors.push(text.split('\n').slice(0, 3).join(' '));
     }
   }
   return errors;

@@ -1,15 +1,17 @@
 /**
- * Kafka and MariaDB as plain local processes, for machines without a Docker engine:
- * Kafka from the Apache Kafka jars that Maven resolves (KRaft combined mode), MariaDB
- * from the system package with a data folder of the kit's own.
+ * Kafka and MariaDB as plain local processes of the current user, for machines without a
+ * Docker engine: Kafka from the Apache Kafka jars of infra/kafka/jars.lock.json (KRaft
+ * combined mode), MariaDB from whatever server is installed (apt's, dnf's, Homebrew's) with
+ * a data folder of the kit's own. Root is needed only to install a missing package.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
+import { installKafkaJars, sha256 } from './kafka-jars.js';
+import { findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
 import {
   ROOT,
   KIT_DIR,
@@ -28,7 +30,12 @@ $.quiet = true;
 
 // The jars are shared by every set of services; only data and logs are per set.
 const KAFKA_LIBS = join(KIT_DIR, 'kafka', 'libs');
-const KAFKA_POM = join(ROOT, 'infra/kafka/pom.xml');
+
+/** Unix socket paths are limited to 104 bytes on macOS (108 on Linux): a deep clone gets one in the temporary folder. */
+export function socketPathFor(folder: string, temporary = tmpdir()): string {
+  const inside = join(folder, 'mariadb.sock');
+  return inside.length <= 100 ? inside : join(temporary, `kit-mariadb-${sha256(folder).slice(0, 12)}.sock`);
+}
 
 /** Where one set of services keeps Kafka's and MariaDB's data and logs. */
 export function servicePaths(config: KitConfig) {
@@ -38,25 +45,22 @@ export function servicePaths(config: KitConfig) {
     kafka,
     kafkaLog: join(kafka, 'kafka.log'),
     mariadb,
-    mariadbSocket: join(mariadb, 'mariadb.sock'),
+    mariadbSocket: socketPathFor(mariadb),
     mariadbLog: join(mariadb, 'error.log'),
   };
-}
-
-export function commandExists(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
 function isRoot(): boolean {
   return userInfo().uid === 0;
 }
 
-/** Installs Debian packages when root on a Debian-like system; otherwise names what to install. */
-export async function ensureDebianPackages(what: string, binaries: string[], packages: string[]): Promise<void> {
-  if (binaries.every((binary) => commandExists(binary) || existsSync(binary))) return;
-  if (!isRoot() || !commandExists('apt-get')) {
-    throw new SetupError(`${what} is not installed: install ${packages.join(' ')} (as root: apt-get install ${packages.join(' ')}), or point the kit at a running server in .env.`);
-  }
+/** True where the kit may install a missing package itself: root on Debian or Ubuntu. */
+export function canInstallPackages(): boolean {
+  const machine = thisMachine();
+  return machine.isRoot && packageManagerOf(machine) === 'apt';
+}
+
+export async function aptGetInstall(packages: string[]): Promise<void> {
   console.log(`installing ${packages.join(' ')} with apt-get...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await $({ env })`apt-get update -qq`;
@@ -65,27 +69,16 @@ export async function ensureDebianPackages(what: string, binaries: string[], pac
 
 // ---------------------------------------------------------------- Kafka
 
-function kafkaJarsReady(): boolean {
-  const stamp = join(KAFKA_LIBS, '.pom-sha256');
-  return existsSync(stamp) && readFileSync(stamp, 'utf8') === sha256(readFileSync(KAFKA_POM));
-}
-
-async function installKafkaJars(): Promise<void> {
-  if (kafkaJarsReady()) return;
-  if (!commandExists('java')) throw new SetupError('Java is not installed: Kafka runs on a JVM. Install Java 17 (apt-get install openjdk-17-jre-headless), or run Kafka elsewhere and set KAFKA_BROKERS.');
-  await ensureDebianPackages('Maven', ['mvn'], ['maven']);
-  console.log('resolving the Apache Kafka jars from Maven Central...');
-  ensureDir(KAFKA_LIBS);
-  try {
-    await $`mvn -q -B -f ${KAFKA_POM} dependency:copy-dependencies -DoutputDirectory=${KAFKA_LIBS} -DincludeScope=runtime`;
-  } catch (error) {
-    throw new SetupError(`Maven could not resolve the Kafka jars (is Maven Central reachable?): ${String((error as { stderr?: string }).stderr ?? error).trim().split('\n').slice(-3).join(' ')}`);
+/** The java to run Kafka with; installed with apt-get only where the kit can, else one line naming the install. */
+async function ensureJava(): Promise<string> {
+  let found = findJava();
+  if (!found.java && canInstallPackages()) {
+    await aptGetInstall(['openjdk-17-jre-headless']);
+    found = findJava();
   }
-  writeFileSync(join(KAFKA_LIBS, '.pom-sha256'), sha256(readFileSync(KAFKA_POM)));
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  if (found.java) return found.java;
+  const why = found.tooOld ? `${found.tooOld}, Kafka needs 11 or later (17 recommended)` : 'Java is not installed (Kafka runs on a JVM)';
+  throw new SetupError(`${why}: ${installCommand('java', thisMachine())}, or run Kafka elsewhere and set KAFKA_BROKERS.`);
 }
 
 function writeKafkaProperties(config: KitConfig, dataDir: string): string {
@@ -114,16 +107,17 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
       throw new SetupError(`Port ${busy} is taken by a program that is not a Kafka broker the kit can use: stop it, or set KAFKA_BROKERS to another port.`);
     }
   }
-  await installKafkaJars();
+  const java = await ensureJava();
+  await installKafkaJars(KAFKA_LIBS, { log: console.log });
   const dataDir = ensureDir(join(KAFKA_DIR, 'data'));
   const properties = writeKafkaProperties(config, dataDir);
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    const clusterId = (await $`java -cp ${classpath()} kafka.tools.StorageTool random-uuid`).stdout.trim().split('\n').pop()!;
-    await $`java -cp ${classpath()} -Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')} kafka.tools.StorageTool format -t ${clusterId} -c ${properties}`;
+    const clusterId = (await $`${java} -cp ${classpath()} kafka.tools.StorageTool random-uuid`).stdout.trim().split('\n').pop()!;
+    await $`${java} -cp ${classpath()} -Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')} kafka.tools.StorageTool format -t ${clusterId} -c ${properties}`;
   }
   const log = openSync(KAFKA_LOG, 'a');
   const child = spawn(
-    'java',
+    java,
     ['-Xms512m', '-Xmx2g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')}`, '-cp', classpath(), 'kafka.Kafka', properties],
     { detached: true, stdio: ['ignore', log, log] },
   );
@@ -139,41 +133,72 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
 
 // ---------------------------------------------------------------- MariaDB
 
-function findMariadbd(): string | undefined {
-  return ['/usr/sbin/mariadbd', '/usr/sbin/mysqld', '/usr/local/sbin/mariadbd'].find(existsSync);
+/** MariaDB 10.4 added the socket login of the OS user that `--auth-root-socket-user` sets up. */
+const MIN_MARIADB = '10.4';
+
+/** The installed MariaDB server and its helpers; installed with apt-get only where the kit can, else one line naming the install. */
+async function ensureMariadb(): Promise<MariadbPrograms> {
+  let programs = findMariadb(thisMachine());
+  if (!programs && canInstallPackages()) {
+    await aptGetInstall(['mariadb-server', 'mariadb-client']);
+    programs = findMariadb(thisMachine());
+  }
+  const install = installCommand('mariadb', thisMachine());
+  if (!programs) {
+    throw new SetupError(`MariaDB is not installed (the local database): ${install}, then run this again; or start a MySQL-compatible server yourself and set DATABASE_URL.`);
+  }
+  const version = mariadbVersionOf(programs.server);
+  if (!version) throw new SetupError(`${programs.server} is not MariaDB (MySQL's server takes other settings): ${install}, or start your server yourself and set DATABASE_URL.`);
+  if (!versionAtLeast(version, MIN_MARIADB)) throw new SetupError(`${programs.server} is MariaDB ${version}, the kit needs ${MIN_MARIADB} or later: ${install}, or set DATABASE_URL to a newer server.`);
+  return programs;
+}
+
+/**
+ * Installing MariaDB with apt (or Homebrew's `brew services`) starts the system's own server on
+ * 3306, which the kit cannot log into: the line says how to stop it on this OS.
+ */
+export function databasePortTaken(port: number, machine: Pick<Machine, 'platform' | 'osRelease'>): string {
+  const stop = packageManagerOf(machine) === 'brew' ? 'brew services stop mariadb' : machine.platform === 'linux' ? 'sudo systemctl disable --now mariadb' : undefined;
+  return `Port ${port} is taken by a server the kit cannot log into with DATABASE_URL (the system's MariaDB, started when it was installed?): stop it${stop ? ` (${stop})` : ''}, fix the user and password in .env, or set another port in DATABASE_URL.`;
+}
+
+/** The OS user the server runs as; the install script gives it a password-less login over the socket. */
+function osUser(): string {
+  return userInfo().username;
 }
 
 export async function startLocalMariadb(config: KitConfig): Promise<number> {
   const { mariadb: MARIADB_DIR, mariadbSocket: MARIADB_SOCKET, mariadbLog: MARIADB_LOG } = servicePaths(config);
   const { host, port } = config.database;
-  if (await isPortOpen(host, port)) {
-    throw new SetupError(`Port ${port} is taken by a program the kit cannot log into with DATABASE_URL: stop it, fix the user and password in .env, or set another port in DATABASE_URL.`);
-  }
-  if (!isRoot()) {
-    throw new SetupError('Starting a local MariaDB needs root (the kit installs and runs the system package). Run as root, or start a MySQL-compatible server yourself and set DATABASE_URL.');
-  }
-  await ensureDebianPackages('MariaDB', ['/usr/sbin/mariadbd', 'mariadb'], ['mariadb-server', 'mariadb-client']);
-  const mariadbd = findMariadbd();
-  if (!mariadbd) throw new SetupError('mariadbd was not found after installing mariadb-server: check the apt-get output above.');
+  if (await isPortOpen(host, port)) throw new SetupError(databasePortTaken(port, thisMachine()));
+  const programs = await ensureMariadb();
+  // mariadbd refuses to run as root unless told to; as any other user it runs as that user.
+  const asRoot = isRoot() ? ['--user=root'] : [];
 
   const dataDir = join(MARIADB_DIR, 'data');
   if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) {
     ensureDir(dataDir);
-    console.log('initialising a MariaDB data folder in .kit/mariadb...');
-    await $`mariadb-install-db --no-defaults --datadir=${dataDir} --user=root --auth-root-authentication-method=socket --skip-test-db`;
+    console.log(`initialising a MariaDB data folder in ${dataDir} for user ${osUser()}...`);
+    try {
+      await $`${programs.installDb} --no-defaults --basedir=${programs.baseDir} --datadir=${dataDir} ${asRoot} --auth-root-authentication-method=socket --auth-root-socket-user=${osUser()} --skip-test-db`;
+    } catch (error) {
+      const output = String((error as { stderr?: string; stdout?: string }).stderr || (error as { stdout?: string }).stdout || error).trim();
+      throw new SetupError(`${programs.installDb} could not initialise ${dataDir}: ${output.split('\n').filter(Boolean).slice(-2).join(' ')}`);
+    }
   }
   const log = openSync(join(MARIADB_DIR, 'stdout.log'), 'a');
   const child = spawn(
-    mariadbd,
+    programs.server,
     [
       `--defaults-file=${join(ROOT, 'infra/mariadb/kit.cnf')}`,
+      `--basedir=${programs.baseDir}`,
       `--datadir=${dataDir}`,
       `--socket=${MARIADB_SOCKET}`,
       `--port=${port}`,
       `--pid-file=${join(MARIADB_DIR, 'mariadb.pid')}`,
       `--log-error=${MARIADB_LOG}`,
       `--slow-query-log-file=${join(MARIADB_DIR, 'slow.log')}`,
-      '--user=root',
+      ...asRoot,
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );
@@ -184,7 +209,7 @@ export async function startLocalMariadb(config: KitConfig): Promise<number> {
     timeoutMs: 60_000,
     failFast: () => (isProcessAlive(pid) ? undefined : `mariadbd exited; last lines of ${MARIADB_LOG}:\n${tail(MARIADB_LOG)}`),
   });
-  await provisionKitUser(config);
+  await provisionKitUser(config, programs.client);
   return pid;
 }
 
@@ -192,8 +217,8 @@ function sqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** Creates the kit's user from DATABASE_URL (over the root socket) with its database. */
-export async function provisionKitUser(config: KitConfig): Promise<void> {
+/** Creates the kit's user from DATABASE_URL with its database, logged in over the socket as the OS user. */
+export async function provisionKitUser(config: KitConfig, client: string): Promise<void> {
   const { user, password, database } = config.database;
   const sql = [
     `CREATE USER IF NOT EXISTS ${sqlString(user)}@'localhost' IDENTIFIED BY ${sqlString(password)};`,
@@ -206,7 +231,7 @@ export async function provisionKitUser(config: KitConfig): Promise<void> {
     `CREATE DATABASE IF NOT EXISTS \`${database}\`;`,
   ].join('\n');
   // The password travels on stdin, never on a command line that `ps` would show.
-  await $({ input: sql })`mariadb --no-defaults --socket=${servicePaths(config).mariadbSocket} -uroot`;
+  await $({ input: sql })`${client} --no-defaults --socket=${servicePaths(config).mariadbSocket} -u${osUser()}`;
 }
 
 // ---------------------------------------------------------------- stopping

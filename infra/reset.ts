@@ -4,6 +4,7 @@
  */
 import { createKafka, deleteTopics, dropDatabase, ensureDatabase, listDatabases, listTopics } from '@donations/lib';
 import { loadKitConfig, runScript } from './services.js';
+import { isMainModule } from './cli.js';
 
 /** Topics the kit creates: the lessons' and the tests' (kit-*). */
 export function isKitTopic(topic: string, donationsTopic: string): boolean {
@@ -23,6 +24,6 @@ export async function reset(): Promise<void> {
   console.log(`database: dropped ${databases.length} database(s): ${databases.join(', ')}; ${config.database.database} recreated empty`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(reset);
 }

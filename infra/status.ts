@@ -2,6 +2,7 @@
 import { checkDatabase, isKafkaReachable, loadConfig, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable } from './docker.js';
 import { isPortOpen, isProcessAlive, loadKitConfig, printTable, readStartedServices, runScript, type ServiceState, type StatusRow } from './services.js';
+import { isMainModule } from './cli.js';
 
 function who(state: ServiceState | undefined): string {
   if (!state) return 'not started by the kit';
@@ -43,6 +44,6 @@ export async function printStatus(config: KitConfig = loadConfig()): Promise<voi
   if (config.unknownVariables.length) console.log(`\nnote: unknown kit settings (typos?): ${config.unknownVariables.join(', ')}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(() => printStatus(loadKitConfig()));
 }

@@ -1,13 +1,16 @@
 /**
  * `npm run up`: brings up a real Kafka broker and a real database, idempotently, and
  * prints what runs where. Docker compose when an engine answers; otherwise local
- * processes (Kafka from Maven Central's jars, MariaDB from the system package).
+ * processes of the current user (Kafka from the locked jars of Maven Central, MariaDB from
+ * the installed server).
  */
 import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, ensureTotalsTables, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeServices, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
 import { printStatus } from './status.js';
+import { unsupportedNodeLine } from './node-version.js';
+import { isMainModule } from './cli.js';
 
 type Mode = Exclude<KitConfig['kit']['infra'], 'auto'>;
 
@@ -28,6 +31,8 @@ async function databaseAnswers(config: KitConfig): Promise<boolean> {
 }
 
 export async function up(options: { quiet: boolean }): Promise<void> {
+  const unsupported = unsupportedNodeLine();
+  if (unsupported) console.warn(`warning: ${unsupported}`);
   const { created, added } = ensureDotEnv();
   if (created) console.log('wrote .env from .env.example with generated passwords');
   if (added.length > 0) console.log(`added to .env, with generated values: ${added.join(', ')}`);
@@ -90,6 +95,6 @@ export async function up(options: { quiet: boolean }): Promise<void> {
   else console.log(`services up: kafka ${config.kafka.brokers.join(',')}, ${config.database.target} ${config.database.host}:${config.database.port}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(() => up({ quiet: process.argv.includes('--quiet') }));
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, readEnvironment, type KitConfig, type RefreshReport } from '@donations/lib';
-import { countFlag, flags } from './cli.js';
+import { countFlag, flags, isMainModule } from './cli.js';
 import { listNotebooks, runNotebooks, type NotebookRun } from './jupyter.js';
 import { ROOT, runScript } from './services.js';
 import { up } from './up.js';
@@ -111,7 +111,7 @@ export async function workshop(options: { rows?: number; only?: string[]; outDir
   return runs;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   await runScript(async () => {
     const args = flags({ rows: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } }, USAGE);
     if (args.help) return console.log(USAGE);

@@ -1,49 +1,40 @@
 /**
  * The peer users would pick for Kafka to MySQL: a standalone Kafka Connect worker with
- * Debezium's JDBC sink, from Maven Central jars as the broker is (infra/connect/*.pom.xml),
+ * Debezium's JDBC sink, from Maven Central jars as the broker is (infra/connect/*.lock.json),
  * started by the bench against the local broker and the bench's database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { $ } from 'zx';
+import { basename, join } from 'node:path';
 import { SetupError, type KitConfig } from '@donations/lib';
-import { ensureDebianPackages, commandExists } from '../local-services.js';
-import { KIT_DIR, ROOT, ensureDir, isProcessAlive, tail } from '../services.js';
-
-$.verbose = false;
-$.quiet = true;
+import { installKafkaJars, readJarLock, sha256 } from '../kafka-jars.js';
+import { CONNECT_LOCKS } from '../connect/lock-jars.js';
+import { findJava } from '../platform.js';
+import { KIT_DIR, ensureDir, isProcessAlive, tail } from '../services.js';
 
 const CONNECT_DIR = join(KIT_DIR, 'connect');
 const RUNTIME_LIBS = join(CONNECT_DIR, 'libs');
 const PLUGINS = join(CONNECT_DIR, 'plugins');
-const POMS = { runtime: join(ROOT, 'infra/connect/runtime-pom.xml'), sink: join(ROOT, 'infra/connect/sink-pom.xml') };
+const SINK_PLUGIN = join(PLUGINS, 'debezium-jdbc');
 /** Off Connect's default 8083, so that a worker someone else runs is not in the way. */
 const REST_PORT = 18083;
 
-function pomStamp(): string {
-  return createHash('sha256').update(readFileSync(POMS.runtime)).update(readFileSync(POMS.sink)).digest('hex');
-}
-
-/** Resolves the worker's and the sink's jars once (again when a pom changes). */
-export async function ensureConnectJars(): Promise<void> {
-  const stamp = join(CONNECT_DIR, '.poms-sha256');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === pomStamp()) return;
-  if (!commandExists('java')) throw new SetupError('Java is not installed: Kafka Connect runs on a JVM. Install Java 17 (apt-get install openjdk-17-jre-headless).');
-  await ensureDebianPackages('Maven', ['mvn'], ['maven']);
-  console.log('resolving Kafka Connect and the Debezium JDBC sink from Maven Central...');
-  const copy = async (pom: string, into: string) => {
-    ensureDir(into);
-    try {
-      await $`mvn -q -B -f ${pom} dependency:copy-dependencies -DoutputDirectory=${into} -DincludeScope=runtime`;
-    } catch (error) {
-      throw new SetupError(`Maven could not resolve ${pom} (is Maven Central reachable?): ${String((error as { stderr?: string }).stderr ?? error).trim().split('\n').slice(-3).join(' ')}`);
-    }
-  };
-  await copy(POMS.runtime, RUNTIME_LIBS);
-  await copy(POMS.sink, join(PLUGINS, 'debezium-jdbc'));
-  writeFileSync(stamp, pomStamp());
+/**
+ * Fetches the worker's and the sink's jars as infra/connect/*.lock.json list them, each
+ * checked against its SHA-256 (as `npm run up` fetches Kafka's): Java is all it needs.
+ */
+export async function ensureConnectJars(): Promise<string> {
+  const { java, tooOld } = findJava();
+  if (!java) throw new SetupError(`${tooOld ? `${tooOld}: ` : ''}Kafka Connect and Debezium's JDBC sink need Java 17 or later: install it (apt-get install openjdk-17-jre-headless), or set JAVA_HOME.`);
+  for (const [{ pom, lock }, into] of [
+    [CONNECT_LOCKS.runtime, RUNTIME_LIBS],
+    [CONNECT_LOCKS.sink, SINK_PLUGIN],
+  ] as const) {
+    if (readJarLock(lock).pomSha256 !== sha256(readFileSync(pom))) throw new SetupError(`${pom} changed since ${lock} was written: run \`npx tsx infra/connect/lock-jars.ts\` (it needs Maven).`);
+    // The installer is the broker's: its progress line names Kafka's lock; name this one.
+    await installKafkaJars(into, { lockFile: lock, log: (line) => console.log(line.replace('Apache Kafka jars', 'Kafka Connect jars').replace('infra/kafka/jars.lock.json', `infra/connect/${basename(lock)}`)) });
+  }
+  return java;
 }
 
 export interface SinkSettings {
@@ -65,7 +56,7 @@ export interface ConnectWorker {
 }
 
 /** Writes the worker's and the connector's properties into `dir` and starts the worker. */
-export function startConnectWorker(config: KitConfig, sink: SinkSettings, dir: string): ConnectWorker {
+export function startConnectWorker(java: string, config: KitConfig, sink: SinkSettings, dir: string): ConnectWorker {
   ensureDir(dir);
   const { host, port, user, password } = config.database;
   const database = config.database.database;
@@ -117,7 +108,7 @@ export function startConnectWorker(config: KitConfig, sink: SinkSettings, dir: s
   );
   const log = join(dir, `${sink.name}.log`);
   const out = openSync(log, 'a');
-  const child = spawn('java', ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${RUNTIME_LIBS}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector], {
+  const child = spawn(java, ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${RUNTIME_LIBS}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector], {
     stdio: ['ignore', out, out],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

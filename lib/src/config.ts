@@ -382,6 +382,15 @@ function parseTls(value: string | undefined, caFile: string | undefined, url: UR
   throw new ConfigError('DATABASE_TLS', `"${value}" is not a TLS mode`, 'Set it to off, on or insecure');
 }
 
+/** A retention as a person says it: 1 day, 6 hours, 90 minutes, 45 s. */
+function retention(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1_000, 'second']];
+  for (const [size, name] of units) {
+    if (ms % size === 0) return `${(ms / size).toLocaleString('en-US')} ${name}${ms / size === 1 ? '' : 's'}`;
+  }
+  return `${ms.toLocaleString('en-US')} ms`;
+}
+
 /** The configuration as a person may see it: passwords never appear. */
 export function describeConfig(config: KitConfig): Record<string, string> {
   const { kafka, database, workshop } = config;
@@ -393,8 +402,8 @@ export function describeConfig(config: KitConfig): Record<string, string> {
     'pipeline brokers': `${kafka.pipelineBrokers.join(',')} (${kafka.pipelineBrokersFrom})`,
     'kafka security': kafka.sasl ? `SASL ${kafka.sasl.mechanism} as ${kafka.sasl.username}${kafka.ssl ? ' over TLS' : ''}` : kafka.ssl ? 'TLS' : 'plaintext',
     topic: kafka.topic,
-    'topic retention': `${kafka.retentionMs} ms`,
-    'workshop rows': String(workshop.rows),
+    'topic retention': retention(kafka.retentionMs),
+    'workshop rows': workshop.rows.toLocaleString('en-US'),
     'refresh budget': `${workshop.refreshMs} ms`,
   };
 }

@@ -88,7 +88,7 @@ export class SqlError extends KitError {
   }
 }
 
-/** Something the infra scripts need is missing (Java, Maven, a free port, root...). */
+/** Something the infra scripts need is missing (Java, MariaDB, Python's venv, a free port...). */
 export class SetupError extends KitError {}
 
 /** A pipeline operation failed (unknown pipeline, wrong state, not supported on a target). */

@@ -136,6 +136,7 @@ describe('faults: crashes and restarts', () => {
 
     const kills = 4;
     const rolledBack: number[] = [];
+    const observer = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
     for (let i = 0; i < kills; i++) {
       const worker = startWorker(pipeline, topic, table, 150);
       // This life commits a batch, then dies between writing the next batch's rows and COMMIT.
@@ -143,6 +144,9 @@ describe('faults: crashes and restarts', () => {
       const rowsWritten = (await worker.waitFor((e) => e.event === 'rows-written', { after: worker.events.length })) as { rows: number };
       worker.child.kill('SIGKILL');
       await worker.exited;
+      // MariaDB frees the dead worker's lock only once it has rolled back the open transaction:
+      // until then the pipeline rightly counts as running, and the next life would be refused.
+      await waitUntil('the lock of the killed worker', async () => (await observer.status())?.state !== 'Running', { timeoutMs: 60_000 });
       rolledBack.push(rowsWritten.rows);
       // The uncommitted rows are gone: the table holds exactly what committed batches say.
       const totals = await batchTotals(pipeline);
@@ -152,6 +156,7 @@ describe('faults: crashes and restarts', () => {
     stopProducing.abort();
     const summary = await producing;
     await recordProduced(db, summary);
+    await observer.close();
     await drain(pipeline, topic, table);
 
     const result = await reconcileCampaign(db, campaign.id, { table });

@@ -1,6 +1,6 @@
 // The campaign ledger on the real database: ids allocated as MAX + 1, without AUTO_INCREMENT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMPAIGNS_TABLE, ID_BLOCK, getCampaign, latestCampaign, startCampaign } from '@donations/lib';
+import { CAMPAIGNS_TABLE, ID_BLOCK, endCampaign, getCampaign, latestCampaign, startCampaign } from '@donations/lib';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
@@ -32,6 +32,16 @@ describe('campaign ledger', () => {
     expect(latest?.campaignId).toBe(later.id);
     // DATETIME(6) keeps what a JavaScript Date holds (milliseconds).
     expect(latest?.startedAt.toISOString()).toBe('2099-01-01T00:00:00.123Z');
+  });
+
+  it('prefers a campaign still collecting to one started later that has ended', async () => {
+    const history = await startCampaign(s.db, { seed: 400, startedAt: new Date('2001-06-01T00:00:00Z') });
+    const all = await s.db.query<{ campaign_id: number }>('SELECT campaign_id FROM campaigns WHERE campaign_id <> ?', [history.id]);
+    for (const { campaign_id } of all) await endCampaign(s.db, Number(campaign_id));
+    expect((await latestCampaign(s.db))?.campaignId).toBe(history.id);
+    await endCampaign(s.db, history.id);
+    // All ended: the last one started.
+    expect((await latestCampaign(s.db))?.startedAt.getUTCFullYear()).toBe(2099);
   });
 
   it('has no AUTO_INCREMENT column', async () => {

@@ -1,6 +1,8 @@
 // Full dashboard refreshes on the real database: the report's accounting and its schedule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Campaign, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, DONATIONS_TABLE, measureDashboard, naiveTableDdl, watchDashboard } from '@donations/lib';
+import {
+  analyzeQuery, Campaign, catchSlowQueries, DASHBOARD_QUERIES, DONATION_COLUMN_NAMES, DONATIONS_TABLE, measureDashboard, naiveTableDdl, openDatabase, watchDashboard,
+} from '@donations/lib';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
@@ -31,8 +33,8 @@ describe('measureDashboard', () => {
       // Concurrent: the refresh lasts as long as its slowest panel, not their sum.
       const slowest = Math.max(...Object.values(timing.panelMs));
       expect(timing.durationMs).toBeGreaterThanOrEqual(slowest - ROUNDING_MS);
-      // On time, within a timer's slop.
-      expect(timing.startDelayMs).toBeLessThan(5);
+      // On time: within a timer's slop on a busy machine, far from a whole period late.
+      expect(timing.startDelayMs).toBeLessThan(50);
     }
     expect(report.late).toBe(report.timings.filter((t) => t.durationMs > 250).length);
     expect(report.p50Ms).toBeGreaterThan(0);
@@ -68,5 +70,40 @@ describe('measureDashboard', () => {
     controller.abort();
     const report = await measureDashboard(s.db, { campaignId: campaign.id, budgetMs: 250, durationMs: 60_000, warmUp: false, signal: controller.signal });
     expect(report.refreshes).toBe(0);
+  });
+});
+
+describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('profiling on MariaDB', () => {
+  it('catches every panel over the threshold, labelled, and puts the slow log back as it was', async () => {
+    const { statements, settings } = await catchSlowQueries(s.db, 0, async () => {
+      const dashboard = openDatabase(s.config.database);
+      await measureDashboard(dashboard, { campaignId: campaign.id, budgetMs: 250, refreshes: 2, warmUp: false });
+      await dashboard.close();
+    });
+    // A 0 ms threshold catches everything: both refreshes of all seven panels.
+    const panels = statements.filter((st) => st.query).map((st) => st.query!.number);
+    for (const query of DASHBOARD_QUERIES) expect(panels.filter((n) => n === query.number)).toHaveLength(2);
+    const count = statements.find((st) => st.query?.number === 1)!;
+    expect(count.rowsSent).toBe(1);
+    expect(count.rowsExamined).toBeGreaterThanOrEqual(2_000);
+    expect(settings.during).toEqual({ slow_query_log: 1, long_query_time: 0, log_output: 'TABLE' });
+    expect(settings.after).toEqual(settings.before);
+  });
+
+  it('puts the settings back when the work fails', async () => {
+    const [before] = await s.db.query('SELECT @@GLOBAL.slow_query_log AS a, @@GLOBAL.long_query_time AS b, @@GLOBAL.log_output AS c');
+    await expect(catchSlowQueries(s.db, 200, async () => {
+      throw new Error('the dashboard broke');
+    })).rejects.toThrow('the dashboard broke');
+    const [after] = await s.db.query('SELECT @@GLOBAL.slow_query_log AS a, @@GLOBAL.long_query_time AS b, @@GLOBAL.log_output AS c');
+    expect(after).toEqual(before);
+  });
+
+  it('tells how the naive table is read for one panel: every row, for the campaign\'s few', async () => {
+    const analysis = await analyzeQuery(s.db, DASHBOARD_QUERIES[0]!, { campaignId: campaign.id });
+    expect(analysis.access).toBe('ALL');
+    expect(analysis.rowsExamined).toBe(2_000);
+    expect(analysis.totalMs).toBeGreaterThan(0);
+    expect(analysis.readMs).toBeLessThanOrEqual(analysis.totalMs);
   });
 });

@@ -50,6 +50,30 @@ describe.skipIf(process.env.DATABASE_TARGET === 'singlestore')('local pipeline (
     expect(new Set(batches.map((b) => b.partition))).toEqual(new Set([0, 1]));
   });
 
+  it('backdates a campaign evenly over a past span, in order, and loads it in UTC', async () => {
+    const topic = await s.topic();
+    const campaign = await startCampaign(s.db, { seed: 14 });
+    const to = new Date(Date.now() - 10 * 60_000);
+    const from = new Date(to.getTime() - 60 * 60_000);
+    const sent = await produceCampaign(s.kafka, { topic, campaign, count: 1_000, backdate: { from, to } });
+    expect(sent.acknowledged).toBe(1_000);
+    const pipeline = await donationsPipeline('pback', 'donations_back', topic);
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp();
+    await pipeline.stop();
+    const rows = await s.db.query<{ id: number; at: number }>(
+      'SELECT transaction_id AS id, UNIX_TIMESTAMP(transaction_date) AS at FROM donations_back ORDER BY transaction_id',
+    );
+    expect(rows).toHaveLength(1_000);
+    const seconds = rows.map((r) => Number(r.at));
+    expect(seconds[0]).toBe(Math.floor(from.getTime() / 1000));
+    expect(seconds.at(-1)).toBeLessThan(to.getTime() / 1000);
+    expect(seconds.at(-1)).toBeGreaterThan(to.getTime() / 1000 - 60);
+    // Ids and stamps rise together: the campaign collected in order.
+    expect(seconds.every((t, i) => i === 0 || t >= seconds[i - 1]!)).toBe(true);
+    await expect(produceCampaign(s.kafka, { topic, campaign, backdate: { from, to }, durationMs: 1 })).rejects.toThrow(/give a count/);
+  });
+
   it('skips and counts duplicates in the topic', async () => {
     const topic = await s.topic();
     const campaign = await startCampaign(s.db, { seed: 12 });

@@ -57,7 +57,7 @@ describe('grafana/dashboards/donations.json', () => {
     const [database, campaign, table] = dashboard.templating.list!;
     expect(database).toMatchObject({ type: 'datasource', name: 'datasource', query: 'mysql' });
     expect(campaign).toMatchObject({ type: 'query', name: 'campaign', query: CAMPAIGN_VARIABLE_SQL, datasource: { type: 'mysql', uid: '${datasource}' } });
-    expect(CAMPAIGN_VARIABLE_SQL).toBe('SELECT campaign_id FROM campaigns ORDER BY started_at DESC, campaign_id DESC');
+    expect(CAMPAIGN_VARIABLE_SQL).toBe('SELECT campaign_id FROM campaigns ORDER BY (ended_at IS NULL) DESC, started_at DESC, campaign_id DESC');
     expect(table).toMatchObject({
       type: 'custom',
       name: 'table',

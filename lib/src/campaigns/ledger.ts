@@ -106,9 +106,13 @@ export async function getCampaign(db: Database, campaignId: number): Promise<Cam
   return row ? toRecord(row) : undefined;
 }
 
-export const LATEST_CAMPAIGN_SQL = `SELECT * FROM ${CAMPAIGNS_TABLE} ORDER BY started_at DESC, campaign_id DESC LIMIT 1`;
+export const LATEST_CAMPAIGN_SQL = `SELECT * FROM ${CAMPAIGNS_TABLE} ORDER BY (ended_at IS NULL) DESC, started_at DESC, campaign_id DESC LIMIT 1`;
 
-/** The campaign a dashboard shows: the latest one started (by its start time, not its id). */
+/**
+ * The campaign a dashboard shows: the one still collecting that started last (by its start
+ * time, not its id: a campaign recorded as history may start in the past); when every
+ * campaign has ended, the last one started.
+ */
 export async function latestCampaign(db: Database): Promise<CampaignRecord | undefined> {
   const [row] = await db.query(LATEST_CAMPAIGN_SQL);
   return row ? toRecord(row) : undefined;

@@ -14,8 +14,8 @@ import type { DashboardQuery } from './queries.js';
 
 /** The dashboard's campaign variable: `$campaign` in every panel's SQL. */
 export const CAMPAIGN_VARIABLE = 'campaign';
-/** Its choices, latest first: Grafana selects the first one when the dashboard opens. */
-export const CAMPAIGN_VARIABLE_SQL = `SELECT campaign_id FROM ${CAMPAIGNS_TABLE} ORDER BY started_at DESC, campaign_id DESC`;
+/** Its choices, the campaigns still collecting first, then the latest started: Grafana selects the first one when the dashboard opens. */
+export const CAMPAIGN_VARIABLE_SQL = `SELECT campaign_id FROM ${CAMPAIGNS_TABLE} ORDER BY (ended_at IS NULL) DESC, started_at DESC, campaign_id DESC`;
 
 /**
  * The dashboard's table variable: which layout the panels read, so that the original's

@@ -27,4 +27,10 @@ describe('privilegesBeyondSelect (SHOW GRANTS lines)', () => {
       ),
     ).toEqual(['INSERT, SELECT ON donations.*', 'TRANSFERABLE INSERT, SELECT ON donations.*', 'SELECT ON *.*', 'a role or proxy grant']);
   });
+
+  it("accepts SELECT on another checkout's database, still read-only, but not on a system schema", () => {
+    expect(privilegesBeyondSelect(['GRANT SELECT ON `donations`.* TO `grafana_reader`@`%`', 'GRANT SELECT ON `kit_test_lab`.* TO `grafana_reader`@`%`'], 'donations')).toEqual([]);
+    expect(privilegesBeyondSelect(['GRANT SELECT ON `mysql`.* TO `grafana_reader`@`%`'], 'donations')).toEqual(['SELECT ON mysql.*']);
+    expect(privilegesBeyondSelect(['GRANT SELECT ON `kit_test_lab`.`secrets` TO `grafana_reader`@`%`'], 'donations')).toEqual([]);
+  });
 });

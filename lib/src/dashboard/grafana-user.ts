@@ -59,8 +59,21 @@ async function extraPrivileges(db: Database, database: string, user: string, hos
   return privilegesBeyondSelect(rows.map((row) => String(Object.values(row)[0] ?? '')), database);
 }
 
+/** System schemas hold password hashes and server state: reading them is more than a dashboard needs. */
+const SYSTEM_SCHEMAS = new Set(['mysql', 'sys', 'performance_schema', 'information_schema', 'memsql', 'cluster']);
+
 /**
- * The privileges SHOW GRANTS lines hold beyond USAGE, and SELECT on `database`.*. SingleStore
+ * SELECT on another database or its tables, such as a second kit checkout's on the same server,
+ * keeps the account read-only; SELECT on every database (*.*) or a system schema does not.
+ */
+function isOtherUserDatabase(target: string): boolean {
+  const match = /^([^.*]+)\.[^.]+$/.exec(target);
+  return Boolean(match && !SYSTEM_SCHEMAS.has(match[1]!.toLowerCase()));
+}
+
+/**
+ * The privileges SHOW GRANTS lines hold beyond USAGE, SELECT on `database`.* and SELECT on
+ * other user databases (read-only all the same). SingleStore
  * with privilege_transfer_mode = per_privilege prints a second row, `GRANT TRANSFERABLE ...`:
  * the privileges the user may pass on, like WITH GRANT OPTION, so any of them is extra.
  */
@@ -75,7 +88,7 @@ export function privilegesBeyondSelect(lines: readonly string[], database: strin
     const transferable = Boolean(grant[1]);
     const privileges = grant[2]!.split(',').map((p) => p.trim().toUpperCase());
     const target = grant[3]!.replace(/[`'"]/g, '');
-    const allowed = privileges.every((p) => p === 'USAGE' || (p === 'SELECT' && target === `${database}.*`));
+    const allowed = privileges.every((p) => p === 'USAGE' || (p === 'SELECT' && (target === `${database}.*` || isOtherUserDatabase(target))));
     if (!allowed) extra.push(`${privileges.join(', ')} ON ${target}`);
     if (transferable && privileges.some((p) => p !== 'USAGE')) extra.push(`TRANSFERABLE ${privileges.join(', ')} ON ${target}`);
     if (/WITH GRANT OPTION/i.test(line)) extra.push(`GRANT OPTION ON ${target}`);

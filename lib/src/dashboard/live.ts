@@ -9,20 +9,21 @@ import { measureDashboard, type MeasureOptions, type Refresh, type RefreshReport
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** The first row of a panel's result, as its panel would show it. */
-function firstRow(rows: Record<string, unknown>[]): string {
+/** The first row of a panel's result, as its panel would show it: the city, not its coordinates; amounts in EUR. */
+export function firstRow(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '(no rows)';
-  const values = Object.entries(rows[0]!).map(([column, v]) =>
-    typeof v === 'number' ? (/latitude|longitude/.test(column) ? v.toFixed(4) : v.toLocaleString('en-US', { maximumFractionDigits: 2 })) : String(v),
-  );
+  const values = Object.entries(rows[0]!)
+    // The coordinates are the city's, always the same: the panel shows the city.
+    .filter(([column]) => !/latitude|longitude/.test(column))
+    .map(([column, v]) => (typeof v === 'number' ? `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })}${/amount/.test(column) ? ' EUR' : ''}` : String(v)));
   return `${values.join(' · ')}${rows.length > 1 ? ` (+${rows.length - 1} rows)` : ''}`;
 }
 
 const BAR_WIDTH = 240;
 
-export function renderRefresh(refresh: Refresh, budgetMs: number, label: string): string {
-  // The bar column spans twice the budget (or the slowest panel): the budget sits at a fixed place.
-  const scale = Math.max(budgetMs * 2, ...refresh.panels.map((p) => p.ms));
+export function renderRefresh(refresh: Refresh, budgetMs: number, label: string, scaleMs?: number): string {
+  // The bar column spans twice the budget, or the scale given (two views side by side share it), or the slowest panel.
+  const scale = Math.max(scaleMs ?? budgetMs * 2, ...refresh.panels.map((p) => p.ms));
   const budgetAt = Math.round((budgetMs / scale) * BAR_WIDTH);
   const rows = refresh.panels
     .map((p) => {
@@ -42,8 +43,8 @@ export function renderRefresh(refresh: Refresh, budgetMs: number, label: string)
 /** Watches the dashboard for `durationMs`, redrawing through `render` (tslab's `newDisplay().html` updates one output in place). */
 export function watchDashboard(
   db: Database,
-  options: Omit<MeasureOptions, 'onRefresh' | 'refreshes'> & { durationMs: number; render: (html: string) => void; label?: string },
+  options: Omit<MeasureOptions, 'onRefresh' | 'refreshes'> & { durationMs: number; render: (html: string) => void; label?: string; scaleMs?: number },
 ): Promise<RefreshReport> {
   const label = options.label ?? options.table ?? 'donation_transactions';
-  return measureDashboard(db, { ...options, onRefresh: (refresh) => options.render(renderRefresh(refresh, options.budgetMs, label)) });
+  return measureDashboard(db, { ...options, onRefresh: (refresh) => options.render(renderRefresh(refresh, options.budgetMs, label, options.scaleMs)) });
 }

@@ -19,10 +19,19 @@ export interface SlowStatement {
   sql: string;
 }
 
-interface SlowLogSettings {
+export interface SlowLogSettings {
   slow_query_log: number;
   long_query_time: number;
   log_output: string;
+}
+
+const readSlowLogSettings = async (db: Database) =>
+  (await db.query<SlowLogSettings>('SELECT @@GLOBAL.slow_query_log AS slow_query_log, @@GLOBAL.long_query_time AS long_query_time, @@GLOBAL.log_output AS log_output'))[0]!;
+
+export interface SlowQueryCatch {
+  statements: SlowStatement[];
+  /** The server's settings before, while `work` ran, and after they were put back, as read from the server each time. */
+  settings: { before: SlowLogSettings; during: SlowLogSettings; after: SlowLogSettings };
 }
 
 /**
@@ -30,20 +39,23 @@ interface SlowLogSettings {
  * (which must open new connections: the threshold applies to sessions opened after the
  * change), reads what it caught in this database, and restores the three settings.
  */
-export async function catchSlowQueries(db: Database, thresholdMs: number, work: () => Promise<void>): Promise<{ statements: SlowStatement[]; restored: SlowLogSettings }> {
+export async function catchSlowQueries(db: Database, thresholdMs: number, work: () => Promise<void>): Promise<SlowQueryCatch> {
   if (db.target !== 'mariadb') throw new KitError('catchSlowQueries reads MariaDB\'s slow query log: on SingleStore use the Query_completion event trace');
-  const [before] = await db.query<SlowLogSettings>('SELECT @@GLOBAL.slow_query_log AS slow_query_log, @@GLOBAL.long_query_time AS long_query_time, @@GLOBAL.log_output AS log_output');
+  const before = await readSlowLogSettings(db);
   const [{ since }] = (await db.query<{ since: Date }>('SELECT NOW(6) AS since')) as [{ since: Date }];
+  let during: SlowLogSettings;
   await db.execute("SET GLOBAL log_output = 'TABLE'");
   await db.execute('SET GLOBAL long_query_time = ?', [thresholdMs / 1000]);
   await db.execute('SET GLOBAL slow_query_log = 1');
   try {
+    during = await readSlowLogSettings(db);
     await work();
   } finally {
-    await db.execute('SET GLOBAL slow_query_log = ?', [before!.slow_query_log]);
-    await db.execute('SET GLOBAL long_query_time = ?', [before!.long_query_time]);
-    await db.execute('SET GLOBAL log_output = ?', [before!.log_output]);
+    await db.execute('SET GLOBAL slow_query_log = ?', [before.slow_query_log]);
+    await db.execute('SET GLOBAL long_query_time = ?', [before.long_query_time]);
+    await db.execute('SET GLOBAL log_output = ?', [before.log_output]);
   }
+  const after = await readSlowLogSettings(db);
   const rows = await db.query<{ start_time: Date; ms: number; rows_examined: number; rows_sent: number; sql_text: string }>(
     `SELECT start_time, TIME_TO_SEC(query_time) * 1000 AS ms, rows_examined, rows_sent, CONVERT(sql_text USING utf8mb4) AS sql_text
      FROM mysql.slow_log WHERE start_time >= ? AND db = DATABASE() ORDER BY start_time`,
@@ -51,7 +63,7 @@ export async function catchSlowQueries(db: Database, thresholdMs: number, work: 
   );
   return {
     statements: rows.map((r) => ({ query: panelOf(r.sql_text), at: r.start_time, ms: Number(r.ms), rowsExamined: Number(r.rows_examined), rowsSent: Number(r.rows_sent), sql: r.sql_text })),
-    restored: before!,
+    settings: { before, during, after },
   };
 }
 

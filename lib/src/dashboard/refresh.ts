@@ -45,7 +45,9 @@ export interface RefreshReport {
   budgetMs: number;
   /** Refreshes measured (warm-up excluded). */
   refreshes: number;
-  /** Refreshes a dashboard would have run in the same time at the budget's pace. */
+  /** How long the measure ran, warm-up excluded: from the first refresh's start to the last one's end. */
+  elapsedMs: number;
+  /** Refreshes a dashboard would have run in that time at the budget's pace. */
   expected: number;
   /** Refreshes that took longer than the budget. */
   late: number;
@@ -141,6 +143,7 @@ function summarise(options: MeasureOptions, refreshes: Refresh[], queries: reado
     campaignId: options.campaignId,
     budgetMs: options.budgetMs,
     refreshes: refreshes.length,
+    elapsedMs: round(elapsedMs),
     expected: Math.max(refreshes.length, Math.floor(elapsedMs / options.budgetMs)),
     late: refreshes.filter((r) => !r.withinBudget).length,
     p50Ms: round(percentile(durations, 50)),

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import mysql, { type Pool, type PoolConnection, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import type { DatabaseConfig, DatabaseTarget } from '../config.js';
+import { loadConfig, type DatabaseConfig, type DatabaseTarget } from '../config.js';
 import { DatabaseAuthError, DatabaseUnavailableError, KitError, SqlError } from '../errors.js';
 
 export type { ResultSetHeader } from 'mysql2/promise';
@@ -110,8 +110,8 @@ export class Database {
   }
 }
 
-/** A handle on the configured database (or another one, or none: `{ database: null }`). */
-export function openDatabase(settings: DatabaseConfig, options: DatabaseOptions = {}): Database {
+/** A handle on the configured database (from `.env` when no settings are given), or another one, or none: `{ ...settings, database: null }`. */
+export function openDatabase(settings: DatabaseConfig = loadConfig().database, options: DatabaseOptions = {}): Database {
   return new Database(settings, options);
 }
 

@@ -73,7 +73,7 @@ describe('DDL', () => {
     expect(NEXT_CAMPAIGN_ID_SQL).toBe('SELECT COALESCE(MAX(campaign_id), 0) + 1 AS next_id FROM campaigns');
     expect(INSERT_CAMPAIGN_SQL).toBe('INSERT INTO campaigns (campaign_id, cities, seed, started_at, first_transaction_id) VALUES (?, ?, ?, ?, ?)');
     // "The latest campaign" is the one started last, whatever its id.
-    expect(LATEST_CAMPAIGN_SQL).toBe('SELECT * FROM campaigns ORDER BY started_at DESC, campaign_id DESC LIMIT 1');
+    expect(LATEST_CAMPAIGN_SQL).toBe('SELECT * FROM campaigns ORDER BY (ended_at IS NULL) DESC, started_at DESC, campaign_id DESC LIMIT 1');
   });
 
   it('refuses table names carrying SQL', () => {

@@ -55,7 +55,13 @@ export interface TableLayout {
   key: LayoutKey;
   /** The table lesson 07 loads it into. */
   table: string;
+  /** A few words for a chart's axis, on SingleStore... */
+  label: string;
+  /** ...and where the analog runs (MariaDB). */
+  analogLabel: string;
   title: string;
+  /** Its name where the analog runs (MariaDB): what was built, not the SingleStore keys it stands for. */
+  analogTitle: string;
   /** What it is on SingleStore, in one line. */
   singleStore: string;
   /** What stands for it on MariaDB, in one line, and what that analog cannot reproduce. */
@@ -68,7 +74,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
   {
     key: 'naive',
     table: DONATIONS_TABLE,
+    label: 'naive',
+    analogLabel: 'naive',
     title: 'naive: a primary key only',
+    analogTitle: 'naive: PRIMARY KEY (transaction_id)',
     singleStore: 'PRIMARY KEY (transaction_id): rows spread by transaction id, stored in arrival order',
     mariadb: 'PRIMARY KEY (transaction_id): InnoDB stores rows in primary-key order',
     targets: ['mariadb', 'singlestore'],
@@ -76,7 +85,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
   {
     key: 'original-sort-key',
     table: 'donations_original_keys',
+    label: "original's keys",
+    analogLabel: "original's sort key",
     title: "the original's keys: SHARD KEY (city, transaction_id), SORT KEY (city, transaction_date)",
+    analogTitle: "the original's SORT KEY alone, as a clustered key (city, transaction_date)",
     singleStore: "the original's recommendation, as it wrote it",
     mariadb: "the original's SORT KEY alone: the clustered primary key (city, transaction_date, transaction_id) orders the rows as the sort key would",
     targets: ['mariadb', 'singlestore'],
@@ -84,7 +96,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
   {
     key: 'original-shard-key',
     table: 'donations_partitioned',
+    label: "original's shard key",
+    analogLabel: "original's shard key",
     title: "the original's SHARD KEY alone: PARTITION BY KEY (city, transaction_id)",
+    analogTitle: "the original's SHARD KEY alone, as 4 hash partitions (city, transaction_id)",
     singleStore: '(on SingleStore the shard key is part of the original keys above)',
     mariadb:
       'PARTITION BY KEY (city, transaction_id) PARTITIONS 4 hashes rows into 4 partitions as a shard key hashes them into database partitions; ' +
@@ -94,7 +109,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
   {
     key: 'campaign-sort-key',
     table: 'donations_campaign_sorted',
+    label: 'campaign-led key',
+    analogLabel: 'campaign-led key',
     title: 'a sort key led by the campaign: SORT KEY (campaign_id, transaction_date)',
+    analogTitle: 'a sort key led by the campaign, as a clustered key (campaign_id, transaction_date)',
     singleStore: 'SORT KEY (campaign_id, transaction_date): a campaign, and its last seconds, sit in few segments',
     mariadb: 'the clustered primary key (campaign_id, transaction_date, transaction_id): a campaign is one range of the table',
     targets: ['mariadb'],
@@ -102,7 +120,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
   {
     key: 'optimized',
     table: OPTIMIZED_TABLE,
+    label: "kit's layout",
+    analogLabel: "kit's layout",
     title: 'the kit: SHARD KEY (city, transaction_id), SORT KEY (campaign_id, transaction_date)',
+    analogTitle: "the kit's analog: the campaign-led clustered key plus covering indexes",
     singleStore: "the original's shard key (an even spread) with a sort key led by the campaign, which every panel filters on",
     mariadb:
       'the campaign-led clustered key, plus covering indexes that hold each panel\'s columns in its GROUP BY order, ' +

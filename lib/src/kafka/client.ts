@@ -4,7 +4,7 @@
  * touching notebooks, scripts or the pipeline.
  */
 import { Kafka, logLevel, type Admin, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
-import type { KafkaConfig } from '../config.js';
+import { loadConfig, type KafkaConfig } from '../config.js';
 import { KafkaUnavailableError, KitError } from '../errors.js';
 
 export interface KafkaClientOptions {
@@ -47,7 +47,7 @@ export class KafkaClient {
 }
 
 /** A client for the kit's Kafka settings; nothing connects until an operation runs. */
-export function createKafka(settings: KafkaConfig, options: KafkaClientOptions = {}): KafkaClient {
+export function createKafka(settings: KafkaConfig = loadConfig().kafka, options: KafkaClientOptions = {}): KafkaClient {
   return new KafkaClient(settings, options);
 }
 
@@ -76,6 +76,22 @@ export async function withAdmin<T>(client: KafkaClient, work: (admin: Admin) => 
 export function asKafkaError(error: unknown, brokers: readonly string[]): unknown {
   if (error instanceof KitError) return error;
   const name = error instanceof Error ? error.name : '';
+  // The broker answered: the topic is missing (never created, or deleted meanwhile), not Kafka.
+  if (protocolErrorType(error) === 'UNKNOWN_TOPIC_OR_PARTITION') {
+    return new KitError(
+      `Kafka at ${brokers.join(',')} does not host this topic or partition: it was never created, or was deleted meanwhile (\`npm run reset\` deletes the kit's topics). Create it (createTopic, or \`npm run up\` for the donations topic) and run this again.`,
+      { cause: error },
+    );
+  }
   if (/Connection|NumberOfRetriesExceeded|BrokerNotFound|SASL/.test(name)) return new KafkaUnavailableError(brokers, error);
   return error;
+}
+
+/** The Kafka protocol error's type (kafkajs's `type`) of an error or of the error it retried. */
+function protocolErrorType(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string') return type;
+  }
+  return undefined;
 }

@@ -70,6 +70,12 @@ export interface ProduceOptions {
   clock?: () => Date;
   /** A message's value (default: the event as JSON). The bench wraps it in Kafka Connect's envelope. */
   encode?: (event: DonationEvent) => string;
+  /**
+   * A campaign that collected in the past: its `count` donations are stamped evenly from
+   * `from` to `to`, in order, instead of now (lessons grow history this way, so that the
+   * last-seconds panels show only what is live).
+   */
+  backdate?: { from: Date; to: Date };
 }
 
 export interface ProduceSummary {
@@ -100,8 +106,14 @@ export async function produceCampaign(kafka: KafkaClient, options: ProduceOption
   }
   if (options.rate !== undefined && !(options.rate > 0)) throw new KitError(`rate must be a positive number of events per second, got ${options.rate}`);
   const { campaign } = options;
+  if (options.backdate && options.count === undefined) throw new KitError('backdate spreads a count of donations over a time span: give a count');
   const clock = options.clock ?? (() => new Date());
   const encode = options.encode ?? ((event: DonationEvent) => JSON.stringify(event));
+  const stamp = (sent: number) => {
+    if (!options.backdate) return clock();
+    const { from, to } = options.backdate;
+    return new Date(from.getTime() + Math.floor(((to.getTime() - from.getTime()) * sent) / Math.max(1, options.count!)));
+  };
   const inFlight = Math.max(1, options.inFlight ?? 4);
   // At a low rate, small batches keep the flow smooth (about 20 sends a second).
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 2_000, options.rate ? Math.ceil(options.rate / 20) : Number.POSITIVE_INFINITY));
@@ -205,9 +217,12 @@ export async function produceCampaign(kafka: KafkaClient, options: ProduceOption
       let size = batchSize;
       if (options.count !== undefined) size = Math.min(size, options.count - summary.sent);
       if (options.rate) size = Math.max(1, Math.min(size, Math.floor((elapsed() / 1000) * options.rate) - summary.sent + 1));
-      const now = clock();
       const events: DonationEvent[] = new Array(size);
-      for (let i = 0; i < size; i++) events[i] = campaign.next(now);
+      if (options.backdate) for (let i = 0; i < size; i++) events[i] = campaign.next(stamp(summary.sent + i));
+      else {
+        const now = clock();
+        for (let i = 0; i < size; i++) events[i] = campaign.next(now);
+      }
       summary.firstTransactionId ??= events[0]!.transaction_id;
       summary.lastTransactionId = events[size - 1]!.transaction_id;
       summary.sent += size;

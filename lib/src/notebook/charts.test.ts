@@ -26,6 +26,13 @@ describe('charts', () => {
     expect(Math.max(...widths)).toBeGreaterThan(Math.min(...widths) * 5);
   });
 
+  it('prints each value at the end of its bar when asked', async () => {
+    const svg = await barChart(latencies, { title: 'latency', labels: true, logScale: true, budget: 250 });
+    expect(blankMarks(svg)).toEqual([]);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (const value of ['820', '4.2', '910', '0.6']) expect(texts).toContain(value);
+  });
+
   it('draws lines with more than one point', async () => {
     const svg = await lineChart(
       [1, 2, 3].flatMap((x) => [

@@ -38,8 +38,9 @@ function logBaseline(values: readonly number[]): number {
  */
 export function barChart(
   data: BarDatum[],
-  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; format?: string },
+  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; format?: string; labels?: boolean },
 ): Promise<string> {
+  const grouped = data.some((d) => d.group);
   const baseline = options.logScale ? logBaseline([...data.map((d) => d.value), ...(options.budget ? [options.budget] : [])]) : 0;
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
     {
@@ -48,10 +49,22 @@ export function barChart(
         y: { field: 'label', type: 'nominal', title: null, sort: null },
         x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log', domainMin: baseline } : {}, axis: options.format ? { format: options.format } : {} },
         ...(options.logScale ? { x2: { datum: baseline } } : {}),
-        ...(data.some((d) => d.group) ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
+        ...(grouped ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
       },
     },
   ];
+  if (options.labels) {
+    // Each bar's value at its end: on a linear scale a short bar is still read exactly.
+    layers.push({
+      mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
+      encoding: {
+        y: { field: 'label', type: 'nominal', sort: null },
+        x: { field: 'value', type: 'quantitative' },
+        text: { field: 'value', type: 'quantitative', format: options.format ?? ',.3~r' },
+        ...(grouped ? { yOffset: { field: 'group' } } : {}),
+      },
+    });
+  }
   if (options.budget !== undefined) {
     layers.push({ mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { x: { datum: options.budget } } });
   }
@@ -70,8 +83,8 @@ export function lineChart(data: SeriesPoint[], options: { title: string; xTitle:
     {
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: options.xTitle },
-        y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log' } : {} },
+        x: { field: 'x', type: 'quantitative', title: options.xTitle, axis: { tickCount: 5, format: '~s' } },
+        y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log', nice: false } : {} },
         color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom', columns: 2 } },
       },
     },
@@ -100,34 +113,111 @@ async function loadFrance(): Promise<unknown> {
   return franceOutline;
 }
 
-/** Query 4 on a map of France: every city named, the campaign's as dots sized by their total, the amount above each. */
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const overlaps = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * Where the map puts a point, in pixels: Mercator fitted to the frame and centred, as Plot
+ * fits its projection's domain. Close enough to lay labels out so that they do not collide.
+ */
+function mercatorFit(frame: { coordinates: number[][] }, width: number, height: number) {
+  const project = (lon: number, lat: number) => [(lon * Math.PI) / 180, -Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))] as const;
+  const corners = frame.coordinates.map(([lon, lat]) => project(lon!, lat!));
+  const [minX, maxX] = [Math.min(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[0]))];
+  const [minY, maxY] = [Math.min(...corners.map((c) => c[1])), Math.max(...corners.map((c) => c[1]))];
+  const scale = Math.min(width / (maxX - minX), height / (maxY - minY));
+  const offsetX = (width - scale * (maxX - minX)) / 2;
+  const offsetY = (height - scale * (maxY - minY)) / 2;
+  return (lon: number, lat: number) => {
+    const [x, y] = project(lon, lat);
+    return { x: offsetX + scale * (x - minX), y: offsetY + scale * (y - minY) };
+  };
+}
+
+/** A label's box, `anchor` its text-anchor, at (x + dx, y + dy) with its baseline centred (Plot's default). */
+function labelBox(x: number, y: number, text: string, fontSize: number, anchor: 'start' | 'middle' | 'end', dx: number, dy: number): Box {
+  const width = text.length * fontSize * 0.62;
+  const left = anchor === 'start' ? x + dx : anchor === 'end' ? x + dx - width : x + dx - width / 2;
+  return { left, right: left + width, top: y + dy - fontSize * 0.6, bottom: y + dy + fontSize * 0.6 };
+}
+
+/** Query 4 on a map of France: every city named where its name fits, the campaign's as dots sized by their total, the amount above each. */
 export async function cityMap(rows: CityAmount[], options: { title?: string } = {}): Promise<string> {
   const [Plot, { parseHTML }, france] = await Promise.all([import('@observablehq/plot'), import('linkedom'), loadFrance()]);
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
+  const width = 560;
+  const height = 540;
   // Mainland France and Corsica: the outline also holds overseas territories.
   const frame = { type: 'MultiPoint' as const, coordinates: [[-5.2, 41.2], [9.8, 41.2], [-5.2, 51.2], [9.8, 51.2]] };
+  const at = mercatorFit(frame, width, height);
   const inCampaign = new Set(rows.map((r) => r.city));
-  const others = CITIES.filter((c) => !inCampaign.has(c.city));
   // Radii computed here (area proportional to the amount) so that each label clears its own dot.
   const largest = Math.max(1, ...rows.map((r) => r.total_donation_amount));
   const dots = rows.map((r) => ({ ...r, radius: 5 + 17 * Math.sqrt(Math.max(0, r.total_donation_amount) / largest) }));
   const euros = (amount: number) => `${Math.round(amount).toLocaleString('en-US')} EUR`;
+  const taken: Box[] = [];
+  const inside = (b: Box) => b.left >= 2 && b.right <= width - 2 && b.top >= 2 && b.bottom <= height - 2;
+
+  // The campaign's dots, then their labels: above the dot (below when a campaign neighbour sits
+  // just north), slid sideways to stay inside the frame.
+  for (const d of dots) {
+    const { x, y } = at(d.longitude, d.latitude);
+    taken.push({ left: x - d.radius, right: x + d.radius, top: y - d.radius, bottom: y + d.radius });
+  }
+  const campaignLabels = dots.map((d) => {
+    const { x, y } = at(d.longitude, d.latitude);
+    const text = `${d.city}: ${euros(d.total_donation_amount)}`;
+    const below = dots.some((o) => o !== d && Math.abs(o.longitude - d.longitude) < 3 && o.latitude > d.latitude && o.latitude - d.latitude < 1.5);
+    const dy = below ? d.radius + 10 : -(d.radius + 8);
+    const box = labelBox(x, y, text, 11, 'middle', 0, dy);
+    const dx = box.left < 4 ? 4 - box.left : box.right > width - 4 ? width - 4 - box.right : 0;
+    taken.push({ ...box, left: box.left + dx, right: box.right + dx });
+    return Plot.text([d], { x: 'longitude', y: 'latitude', text: () => text, dx, dy, fontSize: 11, fontWeight: 'bold', stroke: 'white', strokeWidth: 3, fill: 'black' });
+  });
+
+  // Every other city: a grey dot, and its name on the first free side (right, left, below,
+  // above); a name with no free side is left out rather than drawn over another.
+  const others = CITIES.filter((c) => !inCampaign.has(c.city));
+  for (const c of others) {
+    const { x, y } = at(c.longitude, c.latitude);
+    taken.push({ left: x - 3, right: x + 3, top: y - 3, bottom: y + 3 });
+  }
+  const sides = [
+    { textAnchor: 'start', dx: 5, dy: 0 },
+    { textAnchor: 'end', dx: -5, dy: 0 },
+    { textAnchor: 'middle', dx: 0, dy: 10 },
+    { textAnchor: 'middle', dx: 0, dy: -10 },
+  ] as const;
+  const otherLabels = others.flatMap((c) => {
+    const { x, y } = at(c.longitude, c.latitude);
+    for (const side of sides) {
+      const box = labelBox(x, y, c.city, 9, side.textAnchor, side.dx, side.dy);
+      if (inside(box) && !taken.some((t) => overlaps(t, box))) {
+        taken.push(box);
+        return [Plot.text([c], { x: 'longitude', y: 'latitude', text: 'city', ...side, fontSize: 9, fill: '#777' })];
+      }
+    }
+    return [];
+  });
+
   const svg = Plot.plot({
     document: document as unknown as Document,
-    width: 560,
-    height: 540,
+    width,
+    height,
     projection: { type: 'mercator', domain: frame },
     r: { type: 'identity' },
     marks: [
       Plot.geo(france as never, { fill: '#f3f1ea', stroke: '#999' }),
       Plot.dot(others, { x: 'longitude', y: 'latitude', r: 2.5, fill: '#999' }),
-      Plot.text(others, { x: 'longitude', y: 'latitude', text: 'city', dx: 5, textAnchor: 'start', fontSize: 9, fill: '#777' }),
+      ...otherLabels,
       Plot.dot(dots, { x: 'longitude', y: 'latitude', r: (d: (typeof dots)[number]) => d.radius, fill: 'steelblue', fillOpacity: 0.55, stroke: 'white' }),
-      ...dots.map((d) => {
-        // Above its dot, unless a campaign neighbour sits just north: then below, so the two labels part.
-        const below = dots.some((o) => o !== d && Math.abs(o.longitude - d.longitude) < 3 && o.latitude > d.latitude && o.latitude - d.latitude < 1.5);
-        return Plot.text([d], { x: 'longitude', y: 'latitude', text: () => `${d.city}: ${euros(d.total_donation_amount)}`, dy: below ? d.radius + 10 : -(d.radius + 8), fontSize: 11, fontWeight: 'bold', stroke: 'white', strokeWidth: 3, fill: 'black' });
-      }),
+      ...campaignLabels,
       ...(options.title ? [Plot.text([options.title], { frameAnchor: 'top-left', fontSize: 13, fontWeight: 'bold', dx: 6, dy: 6 })] : []),
     ],
   });

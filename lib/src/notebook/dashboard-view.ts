@@ -9,7 +9,7 @@ import { ensureTotalsTables } from '../aggregates/tables.js';
 import { KitError } from '../errors.js';
 import { CAMPAIGN_VARIABLE, TABLE_VARIABLE, expandGrafanaSql } from '../dashboard/grafana-sql.js';
 import { barChart, cityMap, type CityAmount } from './charts.js';
-import { htmlTable } from './html.js';
+import { formatEur, htmlTable } from './html.js';
 
 interface GrafanaPanel {
   id: number;
@@ -77,17 +77,17 @@ export async function renderGrafanaDashboard(db: Database, dashboard: GrafanaDas
 
 async function panelBody(panel: GrafanaPanel, rows: Record<string, unknown>[]): Promise<string> {
   const unit = panel.fieldConfig?.defaults?.unit;
-  const format = (value: unknown) => (typeof value !== 'number' ? String(value ?? '') : unit === 'currencyEUR' ? `€${Math.round(value).toLocaleString('en-US')}` : value.toLocaleString('en-US'));
+  const format = (value: unknown) => (typeof value !== 'number' ? String(value ?? '') : unit === 'currencyEUR' ? formatEur(value) : value.toLocaleString('en-US'));
   const widthPx = panel.gridPos.w * COLUMN_PX - 40;
   switch (panel.type) {
     case 'stat': {
       const value = rows[0] ? Object.values(rows[0])[0] : undefined;
-      return `<div style="font-size:32px;font-weight:500;color:#73bf69;text-align:center;margin-top:30px">${escapeHtml(format(value ?? 0))}</div>`;
+      return `<div style="font-size:26px;font-weight:500;color:#73bf69;text-align:center;margin-top:34px">${escapeHtml(format(value ?? 0))}</div>`;
     }
     case 'table':
-      return `<div style="font-size:12px">${htmlTable(rows, { maxRows: 5 })}</div>`;
+      return `<div style="font-size:12px;background:white;color:black;padding:2px">${htmlTable(rows, { maxRows: 5 })}</div>`;
     case 'geomap':
-      return `<div style="transform:scale(0.62);transform-origin:top left;background:white">${await cityMap(rows as unknown as CityAmount[])}</div>`;
+      return `<div style="transform:scale(0.66);transform-origin:top left;background:white;width:560px">${await cityMap(rows as unknown as CityAmount[])}</div>`;
     case 'barchart': {
       const label = panel.options?.xField ?? Object.keys(rows[0] ?? {})[0] ?? 'label';
       if (rows.length === 0) return '<div style="margin-top:40px;text-align:center;color:#8e8e8e">No data</div>';

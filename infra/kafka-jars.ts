@@ -1,0 +1,110 @@
+/**
+ * The Apache Kafka broker's jars, fetched from Maven Central exactly as `infra/kafka/jars.lock.json`
+ * lists them (coordinates and SHA-256), so that a learner needs Java and nothing else: no Maven.
+ * The lock is the resolved runtime closure of `infra/kafka/pom.xml`; `npm run kafka:lock`
+ * (a maintainer's command, which needs Maven) writes it again after the pom changes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SetupError } from '@donations/lib';
+import { ROOT, ensureDir } from './services.js';
+
+export const KAFKA_POM = join(ROOT, 'infra/kafka/pom.xml');
+export const KAFKA_LOCK = join(ROOT, 'infra/kafka/jars.lock.json');
+
+export interface LockedJar {
+  /** group:artifact:version, or group:artifact:version:classifier. */
+  id: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface JarLock {
+  about: string;
+  /** SHA-256 of the pom.xml this lock was resolved from: a pom edited without a new lock fails the unit tests. */
+  pomSha256: string;
+  /** The Maven repository every jar is fetched from. */
+  repository: string;
+  jars: LockedJar[];
+}
+
+export function readJarLock(file = KAFKA_LOCK): JarLock {
+  return JSON.parse(readFileSync(file, 'utf8')) as JarLock;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The file name Maven gives a jar (artifact-version[-classifier].jar), and its path in a Maven repository. */
+export function jarLocation(id: string): { file: string; path: string } {
+  const parts = id.split(':');
+  if (parts.length < 3 || parts.length > 4 || parts.some((part) => !/^[\w.-]+$/.test(part))) throw new Error(`not group:artifact:version[:classifier]: ${id}`);
+  const [group, artifact, version, classifier] = parts as [string, string, string, string?];
+  const file = `${artifact}-${version}${classifier ? `-${classifier}` : ''}.jar`;
+  return { file, path: `${group.replace(/\./g, '/')}/${artifact}/${version}/${file}` };
+}
+
+function fileMatches(file: string, jar: LockedJar): boolean {
+  return existsSync(file) && sha256(readFileSync(file)) === jar.sha256;
+}
+
+async function download(url: string, jar: LockedJar, target: string): Promise<void> {
+  let lastError = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body = Buffer.from(await response.arrayBuffer());
+      // A mismatch is never retried: it is not a network hiccup but a different file.
+      if (sha256(body) !== jar.sha256) {
+        throw new SetupError(`${jar.id} from ${url} does not match its SHA-256 in infra/kafka/jars.lock.json (a proxy or mirror changed it?): nothing was installed.`);
+      }
+      const partial = `${target}.part`;
+      writeFileSync(partial, body);
+      renameSync(partial, target);
+      return;
+    } catch (error) {
+      if (error instanceof SetupError) throw error;
+      lastError = (error as Error).cause ? String(((error as Error).cause as Error).message ?? (error as Error).cause) : (error as Error).message;
+    }
+  }
+  throw new SetupError(`Could not download the Kafka jar ${jar.id} from Maven Central (${lastError}): check the network, or run Kafka elsewhere and set KAFKA_BROKERS.`);
+}
+
+/**
+ * Makes `libsDir` hold exactly the locked jars, each verified against its SHA-256; jars
+ * already there and intact are kept. Returns how many were downloaded.
+ */
+export async function installKafkaJars(libsDir: string, options: { lockFile?: string; log?: (line: string) => void } = {}): Promise<number> {
+  const lockFile = options.lockFile ?? KAFKA_LOCK;
+  const lockText = readFileSync(lockFile, 'utf8');
+  const stamp = join(libsDir, '.lock-sha256');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === sha256(lockText)) return 0;
+
+  const lock = JSON.parse(lockText) as JarLock;
+  ensureDir(libsDir);
+  const wanted = new Map(lock.jars.map((jar) => [jarLocation(jar.id).file, jar]));
+  // Jars of an older lock would still be on the classpath (libs/*): remove them.
+  for (const name of readdirSync(libsDir)) {
+    if ((name.endsWith('.jar') || name.endsWith('.part')) && !wanted.has(name)) rmSync(join(libsDir, name), { force: true });
+  }
+  rmSync(join(libsDir, '.pom-sha256'), { force: true });
+
+  const missing = [...wanted].filter(([file, jar]) => !fileMatches(join(libsDir, file), jar));
+  if (missing.length > 0) {
+    const megabytes = missing.reduce((sum, [, jar]) => sum + jar.bytes, 0) / 1e6;
+    options.log?.(`downloading ${missing.length} Apache Kafka jars (${megabytes.toFixed(0)} MB) from Maven Central, each checked against infra/kafka/jars.lock.json...`);
+    const queue = [...missing];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [file, jar] = next;
+        await download(`${lock.repository}/${jarLocation(jar.id).path}`, jar, join(libsDir, file));
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+  }
+  writeFileSync(stamp, sha256(lockText));
+  return missing.length;
+}
