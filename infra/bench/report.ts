@@ -141,8 +141,8 @@ export function markdown(r: Results): string {
   if (r.peers) {
     const c = r.peers;
     lines.push(`### Peers: Kafka Connect with Debezium's JDBC sink (${load(c.load)})`, '', '| loader | rows/s (best) | runs | delivery | kill -9 mid-load |', '|---|---:|---:|---|---|');
-    if (c.kit.rowsPerSecond) lines.push(`| the kit's pipeline | ${n(c.kit.rowsPerSecond.best)} | ${range(c.kit.rowsPerSecond)} | exactly once | killed at ${n(c.kit.kill.killedAtRows)} rows: ${c.kit.kill.lost} lost, ${c.kit.kill.duplicated} duplicated |`);
-    lines.push(`| Connect 3.9.1 standalone + Debezium JDBC sink 3.5.0, upsert, batch ${n(c.connect.batchSize)} | ${n(c.connect.best)} | ${range(c.connect)} | at least once | killed at ${n(c.connect.kill.killedAtRows)} rows: ${c.connect.kill.lost} lost, ${c.connect.kill.duplicated} duplicated |`);
+    if (c.kit.rowsPerSecond) lines.push(`| the kit's pipeline | ${n(c.kit.rowsPerSecond.best)} | ${range(c.kit.rowsPerSecond)} | exactly once | killed at ${n(c.kit.kill.killedAtRows)} rows: ${n(c.kit.kill.lost)} lost, ${n(c.kit.kill.duplicated)} duplicated |`);
+    lines.push(`| Connect 3.9.1 standalone + Debezium JDBC sink 3.5.0, upsert, batch ${n(c.connect.batchSize)} | ${n(c.connect.best)} | ${range(c.connect)} | at least once | killed at ${n(c.connect.kill.killedAtRows)} rows: ${n(c.connect.kill.lost)} lost, ${n(c.connect.kill.duplicated)} duplicated |`);
     lines.push('', `Connect's rate counts from its first row (its JVM and plugin start took ${c.connect.startupSeconds} s; from the worker's start: ${n(c.connect.fromStartRowsPerSecond)} rows/s). The envelope Connect's JSON converter needs (schema + payload) is ${c.envelope.envelopeBytesPerEvent} bytes per event against ${c.envelope.jsonBytesPerEvent} for the kit's JSON; the kit's producer sent it at ${n(c.envelope.producerEventsPerSecond)} events/s.`, '');
   }
   if (r.endToEnd) {
