@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, type KitConfig } from '../config.js';
 
 /** The repository's top: the folder holding package-lock.json, above the current one. */
-function repositoryTop(from = process.cwd()): string {
+export function repositoryTop(from = process.cwd()): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package-lock.json'))) return dir;
     if (dirname(dir) === dir) return from;

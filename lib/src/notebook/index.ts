@@ -4,3 +4,4 @@ export { htmlTable, sqlBlock, shellBlock, configRows, formatEur } from './html.j
 export { barChart, lineChart, cityMap, vegaLiteSvg, blankMarks, type BarDatum, type SeriesPoint, type CityAmount } from './charts.js';
 export { recordFigures, figuresDir } from './figures.js';
 export { renderGrafanaDashboard, type DashboardView, type GrafanaDashboardJson } from './dashboard-view.js';
+export { benchComparison, type BenchComparison } from './bench.js';

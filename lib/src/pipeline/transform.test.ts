@@ -58,6 +58,14 @@ describe('transformMessage (donations-json)', () => {
     }
   });
 
+  it('checks every date, also right after one it accepted (the last accepted is remembered)', () => {
+    const at = (date: unknown) => transformMessage(json({ ...event, transaction_date: date }), 'donations-json');
+    expect(at('2026-05-01 10:00:00').ok).toBe(true);
+    expect(at('2026-05-01 10:00:00').ok).toBe(true);
+    for (const bad of ['', '2026-02-30 10:00:00', '2026-05-01 10:00', 20260501]) expect(at(bad).ok).toBe(false);
+    expect(at('2026-05-01T10:00:00Z')).toMatchObject({ ok: true, row: expect.arrayContaining(['2026-05-01 10:00:00']) });
+  });
+
   it('names the field and the value it refused', () => {
     const result = transformMessage(json({ ...event, total_amount: -5 }), 'donations-json');
     expect(result).toEqual({ ok: false, kind: 'out-of-range', reason: 'total_amount -5 is outside 0.01..99999999.99' });

@@ -108,7 +108,8 @@ function text50(event: Record<string, unknown>, field: string, required: boolean
   if (value === undefined || value === null) return required ? reject('missing-field', `${field} is missing`) : null;
   if (typeof value !== 'string') return reject('wrong-type', `${field} must be a string, got ${describe(value)}`);
   if (required && value.trim() === '') return reject('missing-field', `${field} is empty`);
-  if ([...value].length > 50) return reject('too-long', `${field} is ${[...value].length} characters, the column holds 50`);
+  // UTF-16 units are at least as many as characters: count characters only past 50 units.
+  if (value.length > 50 && [...value].length > 50) return reject('too-long', `${field} is ${[...value].length} characters, the column holds 50`);
   return value;
 }
 
@@ -120,9 +121,16 @@ function optionalNumber(event: Record<string, unknown>, field: string, min: numb
   return value;
 }
 
+/**
+ * The last date accepted and its column value: a stream's donations share their second, so
+ * most dates were just checked (the regex and calendar check were 5% of the pipeline's time).
+ */
+let lastDate: { text: string | symbol; value: string } = { text: Symbol('none yet'), value: '' };
+
 /** UTC `YYYY-MM-DD HH:MM:SS` (or ISO 8601 with Z); a real calendar date. */
 function dateTime(event: Record<string, unknown>): string | Transformed {
   const value = event.transaction_date;
+  if (value === lastDate.text) return lastDate.value;
   if (value === undefined || value === null) return reject('missing-field', 'transaction_date is missing');
   if (typeof value !== 'string') return reject('wrong-type', `transaction_date must be a string, got ${describe(value)}`);
   const match = DATE.exec(value);
@@ -132,12 +140,21 @@ function dateTime(event: Record<string, unknown>): string | Transformed {
   if (parsed.getUTCMonth() !== mo! - 1 || parsed.getUTCDate() !== d! || h! > 23 || mi! > 59 || s! > 59 || y! < 1000) {
     return reject('bad-date', `transaction_date ${describe(value)} is not a real date`);
   }
-  return `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6]}`;
+  const accepted = `${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${match[6]}`;
+  lastDate = { text: value, value: accepted };
+  return accepted;
 }
 
 /** A row as one line of LOAD DATA's default text format: tab-separated, \N for NULL. */
 export function rowToTsv(row: Row): string {
-  return row.map((value) => (value === null ? '\\N' : typeof value === 'string' ? escapeTsv(value) : String(value))).join('\t');
+  // A plain loop: map and join allocated an array per row (TSV formatting was 6% of the pipeline's time).
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (i > 0) line += '\t';
+    line += value === null ? '\\N' : typeof value === 'string' ? escapeTsv(value) : String(value);
+  }
+  return line;
 }
 
 function escapeTsv(value: string): string {

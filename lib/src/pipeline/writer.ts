@@ -10,7 +10,8 @@ import { rowToTsv, type PipelineFormat, type Row } from './transform.js';
 
 export type WriterName = 'load-data' | 'insert';
 
-export type BatchWriter = (connection: DatabaseConnection, table: string, format: PipelineFormat, rows: readonly Row[]) => Promise<number>;
+/** Writes rows; the load-data writer takes them as they come (an iterable), the insert writer as an array. */
+export type BatchWriter = (connection: DatabaseConnection, table: string, format: PipelineFormat, rows: Iterable<Row>) => Promise<number>;
 
 function columns(format: PipelineFormat): string {
   return format === 'donations-json' ? DONATION_COLUMN_NAMES.join(', ') : 'id';
@@ -26,7 +27,8 @@ export const loadDataWriter: BatchWriter = async (connection, table, format, row
 };
 
 /** Multi-row INSERT IGNORE, 2,000 rows per statement. */
-export const insertWriter: BatchWriter = async (connection, table, format, rows) => {
+export const insertWriter: BatchWriter = async (connection, table, format, iterable) => {
+  const rows = Array.isArray(iterable) ? (iterable as Row[]) : [...iterable];
   let inserted = 0;
   for (let i = 0; i < rows.length; i += 2_000) {
     const result = await connection.execute(`INSERT IGNORE INTO ${quoteIdentifier(table, 'table')} (${columns(format)}) VALUES ?`, [rows.slice(i, i + 2_000)]);
