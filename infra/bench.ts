@@ -11,6 +11,8 @@
  *   e2e        produce and load at once, in one process, as notebook 05 does
  *   freshness  produce-to-visible under a steady 5k events/s
  *   queries    naive vs optimized layout vs totals, 7 panels at once, 0.1 M to 10 M rows
+ *   live-writes  the kit's layout while rows arrive: into the campaign the panels read, into
+ *              another campaign, and through the producer and the pipeline, as lesson 07
  * Every measured run of the kit's code runs in a fresh process (infra/bench/worker.ts).
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,13 +69,13 @@ import { summariseProfile, type ProfileSummary } from './bench/profile.js';
 import { markdown, type Results, type Spread } from './bench/report.js';
 
 const USAGE = `usage: npm run bench -- [--events 500k] [--repeat 3] [--scales 0.1m,1m,3m,10m] [--campaign-rows 200k] [--connect-batch 5000]
-                       [--only producer,ingest,peers,e2e,freshness,queries] [--no-profile] [--report-only]
+                       [--only producer,ingest,peers,e2e,freshness,queries,live-writes] [--no-profile] [--report-only]
   --report-only  rebuild results.md and scale.svg from out/bench/results.json without measuring`;
 const OUT = join(ROOT, 'out', 'bench');
 const PROFILES = join(OUT, 'profiles');
 const BENCH_DATABASE = 'kit_bench';
 const SEED = 7;
-const PARTS = ['producer', 'ingest', 'peers', 'e2e', 'freshness', 'queries'] as const;
+const PARTS = ['producer', 'ingest', 'peers', 'e2e', 'freshness', 'queries', 'live-writes'] as const;
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
@@ -602,6 +604,103 @@ async function benchQueries(bench: Bench, scales: number[], campaignSize: number
   return { campaignRows: campaignSize, load: [loadBefore, load()], scales: results, totalsChecked: state.campaigns.length, totalsMismatched: mismatched };
 }
 
+// ------------------------------------------------------------------ live writes
+
+/**
+ * Why lesson 07's live part slows the kit's layout: 500k rows in campaigns of 25k (an hour
+ * each, the last ending now), then the dashboard on the last campaign, measured as in the
+ * lessons, while nothing writes; while 1,000 rows/s are inserted into that campaign; while
+ * they go to another campaign (the same work for the server, on other pages); and while the
+ * kit's producer and pipeline, in this process as in the lesson, bring them into it.
+ */
+async function benchLiveWrites(bench: Bench, rows = 500_000, campaignSize = 25_000, rate = 1_000): Promise<NonNullable<Results['liveWrites']>> {
+  const loadBefore = load();
+  const table = 'live_optimized';
+  await freshTable(bench.db, table, 'optimized');
+  const campaigns: Awaited<ReturnType<typeof startCampaign>>[] = [];
+  const hour = 3_600_000;
+  for (let loaded = 0; loaded < rows; loaded += campaignSize) {
+    const ends = Date.now() - Math.floor((rows - loaded - campaignSize) / campaignSize) * hour - 60_000;
+    const campaign = await startCampaign(bench.db, { seed: 2_000 + campaigns.length, startedAt: new Date(ends - hour) });
+    const chunks = [...tsvChunks([...campaignRows(campaign, campaignSize, (i) => new Date(ends - hour + Math.floor((i / campaignSize) * hour)))])];
+    await bench.db.withConnection((connection) =>
+      connection.loadData(`LOAD DATA LOCAL INFILE 'bench' INTO TABLE ${table} CHARACTER SET utf8mb4 (${DONATION_COLUMN_NAMES.join(', ')})`, () => Readable.from(chunks)),
+    );
+    campaigns.push(campaign);
+    progressLine(`live writes: loaded ${n(loaded + campaignSize)} of ${n(rows)} rows`);
+  }
+  endProgress();
+  await bench.db.execute(`ANALYZE TABLE ${table}`);
+  const measured = campaigns[campaigns.length - 1]!;
+  const other = await startCampaign(bench.db, { seed: 2_999 });
+  const measure = () => measureDashboard(bench.db, { campaignId: measured.id, table, budgetMs: 250, ...LESSON_REFRESHES });
+  // Rows inserted by a connection of their own, in autocommit batches of 50 every 50 ms.
+  const inserting = async (campaign: typeof measured, signal: AbortSignal) => {
+    const writer = openDatabase(bench.config.database, { connectionLimit: 1 });
+    try {
+      while (!signal.aborted) {
+        const batch = Array.from({ length: rate / 20 }, () => campaign.next(new Date())).map((e) => DONATION_COLUMN_NAMES.map((c) => e[c]));
+        await writer.execute(`INSERT INTO ${table} (${DONATION_COLUMN_NAMES.join(', ')}) VALUES ?`, [batch]);
+        await sleep(50);
+      }
+    } finally {
+      await writer.close();
+    }
+  };
+  const during = async (work: (signal: AbortSignal) => Promise<unknown>) => {
+    const controller = new AbortController();
+    const running = work(controller.signal);
+    await sleep(1_000);
+    const report = await measure();
+    controller.abort();
+    await running;
+    return report;
+  };
+  const kafka = createKafka(bench.config.kafka);
+  // A fresh topic each time: a new pipeline reads its topic from the first offset.
+  const throughPipeline = async (signal: AbortSignal) => {
+    const topic = await newTopic(bench, 'kit-bench-live');
+    const local = new LocalPipeline({ db: bench.db, kafka }, { name: 'bench_live', topic, table, format: 'donations-json' });
+    await local.drop();
+    await local.create();
+    await local.start();
+    await produceCampaign(kafka, { topic, campaign: measured, rate, signal });
+    await local.waitUntilCaughtUp({ timeoutMs: 120_000 });
+    await local.close();
+  };
+  // The same, with the producer and the pipeline each in a process of its own, as a Grafana
+  // dashboard would watch a pipeline that runs elsewhere: the measuring process only measures.
+  let apartRuns = 0;
+  const inOtherProcesses = async (signal: AbortSignal) => {
+    const name = `bench_live_apart_${(apartRuns += 1)}`;
+    const topic = await newTopic(bench, 'kit-bench-live');
+    const pipeline = await startWorker('pipeline', ['--topic', topic, '--table', table, '--name', name], { BENCH_DATABASE: bench.config.database.database });
+    const seconds = 14;
+    const producing = runWorker('produce', [
+      '--topic', topic, '--campaign', String(measured.id), '--seed', String(measured.seed), '--count', String(rate * seconds),
+      '--rate', String(rate), '--live', '--first-sequence', String(measured.generated + 1),
+    ], { env: { BENCH_DATABASE: bench.config.database.database } });
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await producing;
+    for (let i = 0; i < rate * seconds; i++) measured.next();
+    pipeline.child.kill('SIGTERM');
+    await pipeline.exited;
+  };
+  const cases: NonNullable<Results['liveWrites']>['cases'] = [];
+  const record = (name: string, round: number, r: RefreshReport) => {
+    cases.push({ case: name, round, p50Ms: r.p50Ms, p95Ms: r.p95Ms, refreshes: r.refreshes, late: r.late });
+    console.log(`live writes, round ${round}, ${name}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms (${r.late} of ${r.refreshes} late)`);
+  };
+  for (const round of [1, 2]) {
+    record('nothing writes', round, await measure());
+    record(`INSERT ${n(rate)} rows/s into the measured campaign`, round, await during((signal) => inserting(measured, signal)));
+    record(`INSERT ${n(rate)} rows/s into another campaign`, round, await during((signal) => inserting(other, signal)));
+    record(`producer and pipeline in this process, ${n(rate)} rows/s into the measured campaign (lesson 07)`, round, await during(throughPipeline));
+    record(`producer and pipeline in processes of their own, ${n(rate)} rows/s into the measured campaign`, round, await during(inOtherProcesses));
+  }
+  return { rows, campaignRows: campaignSize, rate, load: [loadBefore, load()], cases };
+}
+
 /** The report keeps the summary, not every refresh's timings. */
 function strip(report: RefreshReport): RefreshReport {
   return { ...report, timings: [] };
@@ -684,6 +783,8 @@ await runScript(async () => {
     if (only.includes('freshness')) results.freshness = await benchFreshness(bench);
     save();
     if (only.includes('queries')) results.queries = await benchQueries(bench, scales, campaignSize);
+    save();
+    if (only.includes('live-writes')) results.liveWrites = await benchLiveWrites(bench);
     save();
   } finally {
     await deleteTopics(createKafka(config.kafka), bench.topics).catch(() => undefined);

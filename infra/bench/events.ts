@@ -9,8 +9,8 @@ export const FIXED_TIME = new Date('2026-01-15T12:00:00Z');
 export const BENCH_CLOCK = (): Date => FIXED_TIME;
 
 /** The campaign startCampaign(db, { seed }) hands back for this id: its cities come from the seed alone. */
-export function benchCampaign(id: number, seed: number): Campaign {
-  return new Campaign({ id, seed, cities: new Campaign({ id: 1, seed }).cities });
+export function benchCampaign(id: number, seed: number, firstSequence = 1): Campaign {
+  return new Campaign({ id, seed, cities: new Campaign({ id: 1, seed }).cities, firstSequence });
 }
 
 /**

@@ -45,6 +45,14 @@ export interface Results {
   };
   endToEnd?: { rows: number; load: Load; rowsPerSecond: Spread; cpu: { seconds: number; node: number; database: number; broker: number } };
   freshness?: { rate: number; probes: number; p50Ms: number; p95Ms: number; maxMs: number; load: Load };
+  /** The kit's layout while rows arrive: into the campaign the panels read, or into another. */
+  liveWrites?: {
+    rows: number;
+    campaignRows: number;
+    rate: number;
+    load: Load;
+    cases: { case: string; round: number; p50Ms: number; p95Ms: number; refreshes: number; late: number }[];
+  };
   queries?: {
     campaignRows: number;
     load: Load;
@@ -152,6 +160,19 @@ export function markdown(r: Results): string {
   if (r.freshness) {
     const f = r.freshness;
     lines.push(`### Freshness: produce to visible under ${n(f.rate)} events/s (${load(f.load)})`, '', `${f.probes} probes: p50 **${f.p50Ms} ms**, p95 **${f.p95Ms} ms**, max ${f.maxMs} ms.`, '');
+  }
+  if (r.liveWrites) {
+    const w = r.liveWrites;
+    lines.push(
+      `### Live writes: the kit's layout at ${n(w.rows)} rows while ${n(w.rate)} rows/s arrive (${load(w.load)})`,
+      '',
+      `The dashboard on a campaign of ${n(w.campaignRows)} donations, measured as in the lessons (up to 20 refreshes or 10 s), in each case, twice, in turns:`,
+      '',
+      '| case | round | refreshes | late | p50 ms | p95 ms |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
+    for (const c of w.cases) lines.push(`| ${c.case} | ${c.round} | ${c.refreshes} | ${c.late} | ${c.p50Ms} | ${c.p95Ms} |`);
+    lines.push('');
   }
   if (r.queries) {
     const q = r.queries;

@@ -3,6 +3,7 @@
  * every path, a CPU profile when started with `node --cpu-prof`, and a pid to kill -9.
  *
  *   node --import tsx infra/bench/worker.ts produce  --topic T --campaign ID --seed S --count N [--envelope] [--batch 2000] [--in-flight 4]
+ *                                                    [--rate R --live --first-sequence Q]  (R events/s, stamped now, from sequence Q)
  *   node --import tsx infra/bench/worker.ts ingest   --topic T --table X --name P [--totals] [--writer load-data|insert]
  *   node --import tsx infra/bench/worker.ts e2e      --topic T --table X --name P --campaign ID --seed S --count N
  *   node --import tsx infra/bench/worker.ts pipeline --topic T --table X --name P      (runs until killed)
@@ -35,6 +36,9 @@ const { values: args } = parseArgs({
     envelope: { type: 'boolean' },
     totals: { type: 'boolean' },
     profile: { type: 'string' },
+    rate: { type: 'string' },
+    live: { type: 'boolean' },
+    'first-sequence': { type: 'string' },
   },
 });
 
@@ -60,14 +64,15 @@ function result(value: object, cpuFrom: NodeJS.CpuUsage): void {
 }
 
 async function produce(): Promise<ProduceSummary> {
-  const campaign = benchCampaign(Number(required('campaign')), Number(required('seed')));
+  const campaign = benchCampaign(Number(required('campaign')), Number(required('seed')), args['first-sequence'] ? Number(args['first-sequence']) : 1);
   const summary = await produceCampaign(kafka, {
     topic: required('topic'),
     campaign,
     count: Number(required('count')),
+    rate: args.rate ? Number(args.rate) : undefined,
     batchSize: args.batch ? Number(args.batch) : undefined,
     inFlight: args['in-flight'] ? Number(args['in-flight']) : undefined,
-    clock: BENCH_CLOCK,
+    clock: args.live ? undefined : BENCH_CLOCK,
     encode: args.envelope ? encodeEnvelope : undefined,
   });
   return summary;

@@ -38,7 +38,7 @@ export interface ProduceProgress {
   total?: number;
 }
 
-/** A producer with the kit's defaults: idempotent (no duplicates on retry), the Java client's partitioner. */
+/** A producer with the kit's defaults: idempotent unless asked (no duplicates on retry, one request in flight), the Java client's partitioner. */
 export function newProducer(kafka: KafkaClient, options: { idempotent?: boolean; retries?: number } = {}): Producer {
   return kafkajsOf(kafka).producer({
     createPartitioner: javaCompatiblePartitioner,
@@ -118,6 +118,9 @@ export async function produceCampaign(kafka: KafkaClient, options: ProduceOption
   // At a low rate, small batches keep the flow smooth (about 20 sends a second).
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 2_000, options.rate ? Math.ceil(options.rate / 20) : Number.POSITIVE_INFINITY));
 
+  // Several requests in flight, which kafkajs allows only without idempotence: a retry after
+  // a broker failover may then write a donation twice into the topic. The pipeline skips the
+  // second copy by its key, and reconciliation counts it (README, "Crashes and bad input").
   const producer = newProducer(kafka, { idempotent: false });
   try {
     await producer.connect();

@@ -16,15 +16,30 @@ const results = {
 };
 
 describe('benchComparison (notebook 03)', () => {
-  it('is undefined until the bench has run', () => {
-    expect(benchComparison(join(mkdtempSync(join(tmpdir(), 'kit-bench-')), 'results.json'))).toBeUndefined();
+  it('is undefined when neither this machine nor the published run has figures', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+    expect(benchComparison(join(dir, 'results.json'), join(dir, 'published.json'))).toBeUndefined();
+  });
+
+  it("falls back to the published run, and says so, when this machine's bench has no such part", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ machine: results.machine, liveWrites: {} }));
+    writeFileSync(join(dir, 'published.json'), JSON.stringify(results));
+    expect(benchComparison(join(dir, 'results.json'), join(dir, 'published.json'))!.measured).toBe('the run BENCHMARKS.md publishes, 2026-11-26 12:00:00 on 2 cores');
+  });
+
+  it('reads the published run the repository holds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+    const table = benchComparison(join(dir, 'none.json'))!;
+    expect(table.measured).toMatch(/^the run BENCHMARKS.md publishes, /);
+    expect(table.rows.map((r) => r.tool)).toContain('Kafka Connect + Debezium JDBC sink');
   });
 
   it('puts the kit beside kcat, the database’s limit and the Connect sink, with what a kill -9 did', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kit-bench-')), 'results.json');
     writeFileSync(file, JSON.stringify(results));
     const table = benchComparison(file)!;
-    expect(table.measured).toBe('npm run bench, 2026-11-26 12:00:00 on 2 cores');
+    expect(table.measured).toBe('npm run bench on this machine, 2026-11-26 12:00:00 on 2 cores');
     expect(table.rows.map((r) => [r.tool, r['per second']])).toEqual([
       ['kcat (librdkafka, C)', '1,361,178 events'],
       ['the kit (kafkajs, TypeScript)', '120,500 events'],
