@@ -62,8 +62,12 @@ export class JupyterLabPage {
 
   /** Double-clicks the notebook in the file browser and waits until its kernel has started and is idle. */
   async openNotebook(name: string): Promise<void> {
-    const item = await this.page.waitForSelector(`.jp-DirListing-item[title^="Name: ${name}"]`);
-    await item!.click({ count: 2 });
+    // Visible: JupyterLab 4.6 renders the listing's items before it lays them out.
+    const item = await this.page.waitForSelector(`.jp-DirListing-item[title^="Name: ${name}"]`, { visible: true, timeout: 30_000 });
+    await item!.click({ count: 2 }).catch(async (error: Error) => {
+      await this.page.screenshot({ path: 'out/lab/open-failed.png' }).catch(() => undefined);
+      throw new Error(`cannot double-click ${name} in the file browser (what the window showed: out/lab/open-failed.png): ${error.message}`);
+    });
     // The status bar names the current notebook's kernel and its state, "TypeScript | Idle", once it runs.
     await this.page
       .waitForFunction(

@@ -63,6 +63,10 @@ export class LocalPipeline implements Pipeline {
   private consumer: BatchConsumer | undefined;
   /** The batch being loaded while the consumer fetches the next: false once a batch was left unloaded. */
   private loading: Promise<boolean> = Promise.resolve(true);
+  /** Set while this object runs the pipeline in a notebook kernel: Kernel > Interrupt stops it. */
+  private interruptRegistration: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
+  private inForeground = false;
   private listeners = new Set<(batch: BatchSummary) => void>();
   /** The last failure of a running pipeline; it retries the batch after it. */
   lastError: KitError | undefined;
@@ -196,6 +200,14 @@ export class LocalPipeline implements Pipeline {
         eachBatch: (batch, isRunning) => this.loadInTurn(batch, isRunning),
         onCrash: (error) => void (this.lastError = new PipelineError(`the pipeline's Kafka consumer crashed: ${error.message}`, { cause: error })),
       });
+      // In a notebook, the pipeline runs in the kernel's process: an interrupt stops it with
+      // the cell's other work (SingleStore's pipelines run in the database and go on).
+      // A foreground run registers as itself (runForeground).
+      if (!this.inForeground) {
+        const interrupt = operationSignal(`pipeline ${this.spec.name}`);
+        this.interruptRegistration = interrupt.done;
+        interrupt.signal?.addEventListener('abort', () => void this.stopSelf().catch(() => undefined), { once: true });
+      }
     } catch (error) {
       await this.stopSelf();
       throw error;
@@ -223,10 +235,12 @@ export class LocalPipeline implements Pipeline {
     });
     stop.signal?.addEventListener('abort', () => finish(), { once: true });
     const timer = setTimeout(finish, options.timeoutMs ?? 30_000);
+    this.inForeground = true;
     try {
       await this.start();
       await done;
     } finally {
+      this.inForeground = false;
       clearTimeout(timer);
       unsubscribe();
       stop.done();
@@ -242,7 +256,15 @@ export class LocalPipeline implements Pipeline {
     await this.stopSelf();
   }
 
-  private async stopSelf(): Promise<void> {
+  /** One stop at a time: an interrupt and a stop() may ask at once. */
+  private stopSelf(): Promise<void> {
+    this.stopping ??= this.stopOnce().finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
+    this.interruptRegistration?.();
+    this.interruptRegistration = undefined;
     const consumer = this.consumer;
     const wasRunning = consumer !== undefined || this.lock.held;
     this.consumer = undefined;
