@@ -10,8 +10,12 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  AGGREGATED_TABLE,
   LocalPipeline,
+  checkTotals,
   consume,
+  ensureTotalsTables,
+  produceMessages,
   createKafka,
   createTopic,
   naiveTableDdl,
@@ -54,10 +58,10 @@ interface Worker {
   stderr(): string;
 }
 
-function startWorker(pipeline: string, topic: string, table: string, pauseInBatchMs: number): Worker {
+function startWorker(pipeline: string, topic: string, table: string, pauseInBatchMs: number, keepTotals = false): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/faults/pipeline-worker.ts'), pipeline, topic, table], {
     cwd: ROOT,
-    env: faultEnv({ FAULT_PAUSE_IN_BATCH_MS: String(pauseInBatchMs) }),
+    env: faultEnv({ FAULT_PAUSE_IN_BATCH_MS: String(pauseInBatchMs), FAULT_KEEP_TOTALS: keepTotals ? '1' : '0' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: WorkerEvent[] = [];
@@ -110,8 +114,8 @@ async function batchTotals(pipeline: string): Promise<{ inserted: number; skippe
 }
 
 /** Loads what is left with an in-process pipeline, until the topic's end. */
-async function drain(pipeline: string, topic: string, table: string): Promise<void> {
-  const local = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
+async function drain(pipeline: string, topic: string, table: string, keepTotals = false): Promise<void> {
+  const local = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 }, { keepTotals });
   try {
     await local.create();
     await local.start();
@@ -202,6 +206,65 @@ describe('faults: crashes and restarts', () => {
     // A rolled-back batch loads again once, in full: the only duplicates skipped are those
     // the topic itself holds (none unless the producer retried a send).
     expect(totals.skipped).toBe((await topicTally(topic)).repeated);
+  });
+
+  it("kill -9 of a pipeline keeping lesson 09's totals, inside its batches, with duplicates and bad messages in the topic: the totals equal the rows", async () => {
+    // The totals tables are the lesson's (one set per database); the campaign keeps them apart.
+    await ensureTotalsTables(db);
+    const topic = uniqueTopicName('kit-faults-totals');
+    const pipeline = `totals_pipeline_${topic.slice(-6).replace(/\W/g, '')}`;
+    await createTopic(kafka, { topic, partitions: 2 });
+    const campaign = await startCampaign(db, { seed: 15 });
+    // Before the campaign: donations sent twice and bad messages, which no total may count.
+    const early = Array.from({ length: 300 }, () => campaign.next(new Date()));
+    const repeated = early.flatMap((e, i) => (i % 3 === 0 ? [e, e] : [e])).map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) }));
+    const bad = Array.from({ length: 12 }, (_, i) => ({ key: 'bad', value: i % 2 ? '{not json' : JSON.stringify({ ...early[i], total_amount: -1 }) }));
+    await produceMessages(kafka, topic, [...repeated, ...bad]);
+    const stopProducing = new AbortController();
+    const producing = produceCampaign(kafka, { topic, campaign, rate: 4_000, batchSize: 200, signal: stopProducing.signal });
+
+    const observer = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table: AGGREGATED_TABLE, format: 'donations-json', batchIntervalMs: 50 });
+    const rolledBack: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const worker = startWorker(pipeline, topic, AGGREGATED_TABLE, 150, true);
+      await worker.waitFor((e) => e.event === 'batch');
+      const rowsWritten = (await worker.waitFor((e) => e.event === 'rows-written', { after: worker.events.length })) as { rows: number };
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      await waitUntil('the lock of the killed worker', async () => (await observer.status())?.state !== 'Running', { timeoutMs: 60_000 });
+      rolledBack.push(rowsWritten.rows);
+      // What the killed transaction wrote, to the rows and to the totals, rolled back together.
+      expect((await checkTotals(db, AGGREGATED_TABLE, campaign.id)).differences).toEqual([]);
+    }
+    stopProducing.abort();
+    const summary = await producing;
+    await observer.close();
+    await drain(pipeline, topic, AGGREGATED_TABLE, true);
+
+    const check = await checkTotals(db, AGGREGATED_TABLE, campaign.id);
+    const [held] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${AGGREGATED_TABLE} WHERE campaign_id = ?`, [campaign.id]);
+    const totals = await batchTotals(pipeline);
+    recordFigures({
+      scenario: 'totals kept, pipeline killed',
+      faults: `2 x kill -9 inside a batch's transaction (${rolledBack.join(', ')} written rows rolled back, with their totals); 100 donations twice and 12 bad messages in the topic`,
+      produced: summary.sent + early.length,
+      acknowledged: summary.acknowledged + early.length,
+      lost: summary.acknowledged + early.length - Number(held!.n),
+      duplicated: 0,
+      rejected: totals.rejected,
+      skippedDuplicates: totals.skipped,
+      notes: `totals checked against the rows in ${Object.values(check.groups).reduce((a, b) => a + b, 0)} groups: ${check.differences.length} differences`,
+    });
+    expect(rolledBack.every((rows) => rows > 0)).toBe(true);
+    expect(summary.failed).toBe(0);
+    expect(Number(held!.n)).toBe(summary.acknowledged + early.length);
+    expect(totals.rejected).toBe(12);
+    // Skipped: the 100 sent twice, and any a producer retry wrote twice. The 12 bad messages
+    // share one key, 11 repeats of it that are not donations.
+    expect(totals.skipped).toBe((await topicTally(topic)).repeated - 11);
+    expect(totals.skipped).toBeGreaterThanOrEqual(100);
+    expect(check.differences).toEqual([]);
+    expect(check.exact).toBe(true);
   });
 
   it('the database crashes (kill -9) during ingestion: the pipeline retries and resumes, nothing lost', async () => {

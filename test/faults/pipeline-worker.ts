@@ -7,6 +7,8 @@
  * `node --import tsx`, not `npx tsx`: tsx's CLI runs the script in a child process, and
  * killing the pid it returns would leave the pipeline running.
  *
+ * With FAULT_KEEP_TOTALS=1 it keeps lesson 09's totals in each batch's transaction.
+ *
  * One JSON line per event on stdout. With FAULT_PAUSE_IN_BATCH_MS set, each batch pauses
  * after its rows are written and before its transaction commits, and says so: a kill after
  * `rows-written` lands inside the transaction, every time.
@@ -44,7 +46,10 @@ if (!name || !topic || !table) {
 try {
   const config = loadConfig();
   const handles = { db: openDatabase(config.database), kafka: createKafka(config.kafka) };
-  const pipeline = new LocalPipeline(handles, { name, topic, table, format: 'donations-json', batchIntervalMs: 50 }, { beforeCommit: pauseBeforeCommit });
+  const pipeline = new LocalPipeline(handles, { name, topic, table, format: 'donations-json', batchIntervalMs: 50 }, {
+    beforeCommit: pauseBeforeCommit,
+    keepTotals: process.env.FAULT_KEEP_TOTALS === '1',
+  });
   pipeline.onBatch((summary) => emit({ event: 'batch', ...summary }));
   await pipeline.create();
   await pipeline.start();

@@ -6,7 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AGGREGATED_TABLE,
   Campaign,
+  TOTALS_QUERIES,
+  checkTotals,
+  setUpTotalsPipeline,
   DASHBOARD_QUERIES,
   DONATIONS_TABLE,
   OPTIMIZED_TABLE,
@@ -340,6 +344,28 @@ describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
     } finally {
       await dropReadOnlyUser(s.db, user);
     }
+  });
+
+  it("keeps lesson 09's totals with a pipeline INTO PROCEDURE: sent twice or bad, nothing is counted, and the totals equal the rows", async () => {
+    const totalsTopic = await s.topic(partitions);
+    const totalsCampaign = await startCampaign(s.db, { seed: 9 });
+    const events = Array.from({ length: 500 }, () => totalsCampaign.next());
+    const messages = events.flatMap((e, i) => {
+      const one = { key: String(e.transaction_id), value: JSON.stringify(e) };
+      return i % 10 === 0 ? [one, one] : [one];
+    });
+    messages.push({ key: 'bad', value: '{not json' }, { key: 'bad', value: JSON.stringify({ ...events[1], city: undefined }) });
+    await produceMessages(s.kafka, totalsTopic, messages);
+    const totals = await setUpTotalsPipeline(s, { topic: totalsTopic, name: 'totals_check' });
+    pipelines.push(totals);
+    await totals.start();
+    await totals.waitUntilCaughtUp({ timeoutMs: 120_000 });
+    const check = await checkTotals(s.db, AGGREGATED_TABLE, totalsCampaign.id);
+    expect(check.differences).toEqual([]);
+    expect(check.groups).toMatchObject({ campaign: 1, city: 4 });
+    const [count] = await TOTALS_QUERIES[0]!.run(s.db, { campaignId: totalsCampaign.id });
+    expect(count).toEqual({ donations: 500 });
+    expect(await totals.errorCount()).toBe(2);
   });
 
   it('drops its pipelines: none left in the scratch database', async () => {

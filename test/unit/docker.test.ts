@@ -84,6 +84,33 @@ describe("what `npm run up` says when Docker lacks a piece", () => {
     const problem = dockerProblem({ PATH: process.env.PATH, HOME: tmpdir(), DOCKER_HOST: `unix://${join(tmpdir(), 'no-engine.sock')}` });
     expect(problem).toMatch(/^Docker: the docker command is here but no engine answers\. Start Docker Desktop .*, or set KIT_INFRA=local in \.env\.$/);
   });
+
+  // A docker client and an engine without the compose plugin, as on a Linux server with
+  // docker-ce but not docker-compose-plugin: a stand-in `docker` answers as those would.
+  const fakeDocker = (compose: boolean) => {
+    const bin = mkdtempSync(join(tmpdir(), 'kit-docker-'));
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/bin/sh
+case "$1" in
+  --version) echo "Docker version 27.5.1, build 9f9e405" ;;
+  info) echo "27.5.1" ;;
+  compose) ${compose ? 'echo "Docker Compose version v2.32.4"' : 'echo "docker: \'compose\' is not a docker command." >&2; exit 1'} ;;
+  *) exit 1 ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    return { PATH: `${bin}:/usr/bin:/bin` };
+  };
+
+  it('names the missing compose plugin when the command and an engine are there', () => {
+    expect(dockerProblem(fakeDocker(false))).toMatch(/^Docker: the compose plugin is missing \(`docker compose version` fails\)\. Install it .*docker-compose-plugin package\), or set KIT_INFRA=local in \.env\.$/);
+  });
+
+  it('finds nothing missing when all three answer', () => {
+    expect(dockerProblem(fakeDocker(true))).toBeUndefined();
+  });
 });
 
 describe('the SingleStore dev container check of `npm run up`', () => {
