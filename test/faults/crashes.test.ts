@@ -113,6 +113,36 @@ async function batchTotals(pipeline: string): Promise<{ inserted: number; skippe
   return { inserted: Number(row?.inserted ?? 0), skipped: Number(row?.skipped ?? 0), rejected: Number(row?.rejected ?? 0) };
 }
 
+/**
+ * Starts the pipeline in a worker process `kills` times; each life commits a batch, then is
+ * killed with -9 between writing the next batch's rows and COMMIT. `afterEach` checks what
+ * the rollback left. Returns the rows each killed transaction had written.
+ */
+async function killInsideBatches(
+  run: { pipeline: string; topic: string; table: string; kills: number; keepTotals?: boolean },
+  afterEach: () => Promise<void>,
+): Promise<number[]> {
+  const rolledBack: number[] = [];
+  const observer = new LocalPipeline({ db, kafka }, { name: run.pipeline, topic: run.topic, table: run.table, format: 'donations-json', batchIntervalMs: 50 });
+  try {
+    for (let i = 0; i < run.kills; i++) {
+      const worker = startWorker(run.pipeline, run.topic, run.table, 150, run.keepTotals);
+      await worker.waitFor((e) => e.event === 'batch');
+      const rowsWritten = (await worker.waitFor((e) => e.event === 'rows-written', { after: worker.events.length })) as { rows: number };
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      // MariaDB frees the dead worker's lock only once it has rolled back the open transaction:
+      // until then the pipeline rightly counts as running, and the next life would be refused.
+      await waitUntil('the lock of the killed worker', async () => (await observer.status())?.state !== 'Running', { timeoutMs: 60_000 });
+      rolledBack.push(rowsWritten.rows);
+      await afterEach();
+    }
+  } finally {
+    await observer.close();
+  }
+  return rolledBack;
+}
+
 /** Loads what is left with an in-process pipeline, until the topic's end. */
 async function drain(pipeline: string, topic: string, table: string, keepTotals = false): Promise<void> {
   const local = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 }, { keepTotals });
@@ -162,28 +192,15 @@ describe('faults: crashes and restarts', () => {
     const producing = produceCampaign(kafka, { topic, campaign, rate: 4_000, batchSize: 200, signal: stopProducing.signal });
 
     const kills = 4;
-    const rolledBack: number[] = [];
-    const observer = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table, format: 'donations-json', batchIntervalMs: 50 });
-    for (let i = 0; i < kills; i++) {
-      const worker = startWorker(pipeline, topic, table, 150);
-      // This life commits a batch, then dies between writing the next batch's rows and COMMIT.
-      await worker.waitFor((e) => e.event === 'batch');
-      const rowsWritten = (await worker.waitFor((e) => e.event === 'rows-written', { after: worker.events.length })) as { rows: number };
-      worker.child.kill('SIGKILL');
-      await worker.exited;
-      // MariaDB frees the dead worker's lock only once it has rolled back the open transaction:
-      // until then the pipeline rightly counts as running, and the next life would be refused.
-      await waitUntil('the lock of the killed worker', async () => (await observer.status())?.state !== 'Running', { timeoutMs: 60_000 });
-      rolledBack.push(rowsWritten.rows);
+    const rolledBack = await killInsideBatches({ pipeline, topic, table, kills }, async () => {
       // The uncommitted rows are gone: the table holds exactly what committed batches say.
       const totals = await batchTotals(pipeline);
       expect(await tableCount(table)).toBe(totals.inserted);
-    }
+    });
 
     stopProducing.abort();
     const summary = await producing;
     await recordProduced(db, summary);
-    await observer.close();
     await drain(pipeline, topic, table);
 
     const result = await reconcileCampaign(db, campaign.id, { table });
@@ -223,22 +240,12 @@ describe('faults: crashes and restarts', () => {
     const stopProducing = new AbortController();
     const producing = produceCampaign(kafka, { topic, campaign, rate: 4_000, batchSize: 200, signal: stopProducing.signal });
 
-    const observer = new LocalPipeline({ db, kafka }, { name: pipeline, topic, table: AGGREGATED_TABLE, format: 'donations-json', batchIntervalMs: 50 });
-    const rolledBack: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const worker = startWorker(pipeline, topic, AGGREGATED_TABLE, 150, true);
-      await worker.waitFor((e) => e.event === 'batch');
-      const rowsWritten = (await worker.waitFor((e) => e.event === 'rows-written', { after: worker.events.length })) as { rows: number };
-      worker.child.kill('SIGKILL');
-      await worker.exited;
-      await waitUntil('the lock of the killed worker', async () => (await observer.status())?.state !== 'Running', { timeoutMs: 60_000 });
-      rolledBack.push(rowsWritten.rows);
+    const rolledBack = await killInsideBatches({ pipeline, topic, table: AGGREGATED_TABLE, kills: 2, keepTotals: true }, async () => {
       // What the killed transaction wrote, to the rows and to the totals, rolled back together.
       expect((await checkTotals(db, AGGREGATED_TABLE, campaign.id)).differences).toEqual([]);
-    }
+    });
     stopProducing.abort();
     const summary = await producing;
-    await observer.close();
     await drain(pipeline, topic, AGGREGATED_TABLE, true);
 
     const check = await checkTotals(db, AGGREGATED_TABLE, campaign.id);
