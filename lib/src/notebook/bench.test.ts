@@ -47,8 +47,8 @@ describe('benchComparison (notebook 03)', () => {
       ['the kit’s pipeline', '160,000 rows'],
       ['Kafka Connect + Debezium JDBC sink', '14,000 rows'],
     ]);
-    expect(table.rows[3]!['after kill -9 mid-load']).toBe('0 lost, 0 duplicated');
-    expect(table.rows[4]!['after kill -9 mid-load']).toBe('0 lost, 120,000 duplicated');
+    expect(table.rows[3]!['kill -9 mid-load, table without a key']).toBe('0 lost, 0 rows held twice');
+    expect(table.rows[4]!['kill -9 mid-load, table without a key']).toBe('0 lost, 120,000 rows held twice');
     expect(table.rows[4]!['bytes per event']).toBe('803 (schema + payload)');
   });
 });

@@ -30,7 +30,8 @@ describe('charts', () => {
     const svg = await barChart(latencies, { title: 'latency', labels: true, logScale: true, budget: 250 });
     expect(blankMarks(svg)).toEqual([]);
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    for (const value of ['820', '4.2', '910', '0.6']) expect(texts).toContain(value);
+    // One precision for every label: 820.0 beside 4.2, not 820 beside 4.2.
+    for (const value of ['820.0', '4.2', '910.0', '0.6']) expect(texts).toContain(value);
   });
 
   it('draws lines with more than one point', async () => {

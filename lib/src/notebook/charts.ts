@@ -38,7 +38,7 @@ function logBaseline(values: readonly number[]): number {
  */
 export function barChart(
   data: BarDatum[],
-  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; format?: string; labels?: boolean },
+  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; height?: number; format?: string; labels?: boolean },
 ): Promise<string> {
   const grouped = data.some((d) => d.group);
   const baseline = options.logScale ? logBaseline([...data.map((d) => d.value), ...(options.budget ? [options.budget] : [])]) : 0;
@@ -47,12 +47,16 @@ export function barChart(
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'label', type: 'nominal', title: null, sort: null },
-        x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log', domainMin: baseline } : {}, axis: options.format ? { format: options.format } : {} },
+        x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log', domainMin: baseline } : {}, axis: { format: ',~r' } },
         ...(options.logScale ? { x2: { datum: baseline } } : {}),
         ...(grouped ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
       },
     },
   ];
+  // The budget line under the values, so that a label it crosses stays readable.
+  if (options.budget !== undefined) {
+    layers.push({ mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { x: { datum: options.budget } } });
+  }
   if (options.labels) {
     // Each bar's value at its end: on a linear scale a short bar is still read exactly.
     layers.push({
@@ -60,15 +64,12 @@ export function barChart(
       encoding: {
         y: { field: 'label', type: 'nominal', sort: null },
         x: { field: 'value', type: 'quantitative' },
-        text: { field: 'value', type: 'quantitative', format: options.format ?? ',.3~r' },
+        text: { field: 'value', type: 'quantitative', format: options.format ?? ',.1f' },
         ...(grouped ? { yOffset: { field: 'group' } } : {}),
       },
     });
   }
-  if (options.budget !== undefined) {
-    layers.push({ mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { x: { datum: options.budget } } });
-  }
-  return vegaLiteSvg({ title: options.title, width: options.width ?? 480, data: { values: data }, layer: layers } as TopLevelSpec);
+  return vegaLiteSvg({ title: options.title, width: options.width ?? 480, ...(options.height ? { height: options.height } : {}), data: { values: data }, layer: layers } as TopLevelSpec);
 }
 
 export interface SeriesPoint {
@@ -148,11 +149,12 @@ function labelBox(x: number, y: number, text: string, fontSize: number, anchor: 
 }
 
 /** Query 4 on a map of France: every city named where its name fits, the campaign's as dots sized by their total, the amount above each. */
-export async function cityMap(rows: CityAmount[], options: { title?: string } = {}): Promise<string> {
+export async function cityMap(rows: CityAmount[], options: { title?: string; width?: number; height?: number } = {}): Promise<string> {
   const [Plot, { parseHTML }, france] = await Promise.all([import('@observablehq/plot'), import('linkedom'), loadFrance()]);
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
-  const width = 560;
-  const height = 540;
+  // Drawn at the size it is shown, so that its labels keep their size (a scaled map shrinks them).
+  const width = options.width ?? 560;
+  const height = options.height ?? 540;
   // Mainland France and Corsica: the outline also holds overseas territories.
   const frame = { type: 'MultiPoint' as const, coordinates: [[-5.2, 41.2], [9.8, 41.2], [-5.2, 51.2], [9.8, 51.2]] };
   const at = mercatorFit(frame, width, height);

@@ -65,7 +65,7 @@ export async function renderGrafanaDashboard(db: Database, dashboard: GrafanaDas
     .map(({ panel, body, ms }) => {
       const { x, y, w, h } = panel.gridPos;
       return `<div style="position:absolute;left:${x * COLUMN_PX}px;top:${y * ROW_PX}px;width:${w * COLUMN_PX - 8}px;height:${h * ROW_PX - 8}px;background:#181b1f;border:1px solid #2c3235;border-radius:3px;overflow:hidden;color:#ccccdc;font-family:sans-serif">
-<div style="display:flex;justify-content:space-between;padding:4px 8px;font-size:13px;font-weight:600"><span>${escapeHtml(panel.title)}</span><span style="font-weight:400;color:#8e8e8e">${ms.toFixed(0)} ms</span></div>
+<div style="display:flex;justify-content:space-between;gap:6px;padding:4px 8px;font-size:13px;font-weight:600"><span>${escapeHtml(panel.title)}</span><span style="font-weight:400;color:#8e8e8e;white-space:nowrap">${ms.toFixed(0)} ms</span></div>
 <div style="padding:0 8px;height:calc(100% - 28px);overflow:hidden">${body}</div></div>`;
     })
     .join('\n');
@@ -79,6 +79,9 @@ async function panelBody(panel: GrafanaPanel, rows: Record<string, unknown>[]): 
   const unit = panel.fieldConfig?.defaults?.unit;
   const format = (value: unknown) => (typeof value !== 'number' ? String(value ?? '') : unit === 'currencyEUR' ? formatEur(value) : value.toLocaleString('en-US'));
   const widthPx = panel.gridPos.w * COLUMN_PX - 40;
+  // The panel's body: its box less the border, the title line and the padding.
+  const bodyWidth = panel.gridPos.w * COLUMN_PX - 26;
+  const bodyHeight = panel.gridPos.h * ROW_PX - 44;
   switch (panel.type) {
     case 'stat': {
       const value = rows[0] ? Object.values(rows[0])[0] : undefined;
@@ -87,12 +90,13 @@ async function panelBody(panel: GrafanaPanel, rows: Record<string, unknown>[]): 
     case 'table':
       return `<div style="font-size:12px;background:white;color:black;padding:2px">${htmlTable(rows, { maxRows: 5 })}</div>`;
     case 'geomap':
-      return `<div style="transform:scale(0.66);transform-origin:top left;background:white;width:560px">${await cityMap(rows as unknown as CityAmount[])}</div>`;
+      return `<div style="background:white;width:${bodyWidth}px;height:${bodyHeight}px">${await cityMap(rows as unknown as CityAmount[], { width: bodyWidth, height: bodyHeight })}</div>`;
     case 'barchart': {
       const label = panel.options?.xField ?? Object.keys(rows[0] ?? {})[0] ?? 'label';
       if (rows.length === 0) return '<div style="margin-top:40px;text-align:center;color:#8e8e8e">No data</div>';
       const data = rows.map((r) => ({ label: String(r[label]), value: Number(Object.values(r).find((v) => typeof v === 'number') ?? 0) }));
-      return `<div style="background:white">${await barChart(data, { title: '', valueTitle: 'EUR', width: widthPx - 120, format: ',.0f' })}</div>`;
+      // Bars fill the panel's height as Grafana's do: less the axis, its title and padding.
+      return `<div style="background:white;height:${bodyHeight}px">${await barChart(data, { title: '', valueTitle: 'EUR', width: widthPx - 120, height: bodyHeight - 60, format: ',.0f' })}</div>`;
     }
     default:
       return `<div>panel type ${escapeHtml(panel.type)} is not drawn here</div>`;

@@ -8,13 +8,20 @@ export function formatEur(amount: number): string {
   return `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} EUR`;
 }
 
-function cell(value: unknown, column: string): string {
+/** Decimals a number needs, up to 2: 274 needs 0, 1283.5 needs 1. */
+function decimalsOf(value: number): number {
+  for (let digits = 0; digits < 2; digits++) if (Math.abs(value * 10 ** digits - Math.round(value * 10 ** digits)) < 1e-9) return digits;
+  return 2;
+}
+
+function cell(value: unknown, column: string, decimals: number): string {
   // Identifiers read better without thousands separators.
   if (typeof value === 'number' && /id$|Id$|port|offset|partition|seed/i.test(column)) return String(value);
   if (typeof value === 'number' && /latitude|longitude/i.test(column)) return value.toFixed(4);
   if (typeof value === 'number' && /amount|EUR/i.test(column)) return formatEur(value);
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/(\.000)?Z$/, ' UTC');
+  // A column's numbers share one precision, so that 274.0 does not print as 274 beside 1,283.5.
+  if (typeof value === 'number') return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   if (typeof value === 'bigint') return value.toLocaleString('en-US');
   if (value === null || value === undefined) return '<i>NULL</i>';
   if (typeof value === 'object') return escapeHtml(JSON.stringify(value));
@@ -28,9 +35,13 @@ export function htmlTable(rows: readonly object[], options: { caption?: string; 
   if (list.length === 0) return `<table>${caption}<tbody><tr><td><i>${escapeHtml(options.empty ?? '(no rows)')}</i></td></tr></tbody></table>`;
   const shown = list.slice(0, options.maxRows ?? 50);
   const columns = [...new Set(shown.flatMap((row) => Object.keys(row)))];
+  const decimals = new Map(columns.map((c) => [c, Math.max(0, ...shown.map((row) => {
+    const value = row[c];
+    return typeof value === 'number' && Number.isFinite(value) ? decimalsOf(value) : 0;
+  }))]));
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const body = shown
-    .map((row) => `<tr>${columns.map((c) => `<td style="text-align:${typeof row[c] === 'number' ? 'right' : 'left'}">${cell(row[c], c)}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${columns.map((c) => `<td style="text-align:${typeof row[c] === 'number' ? 'right' : 'left'}">${cell(row[c], c, decimals.get(c)!)}</td>`).join('')}</tr>`)
     .join('\n');
   const more = list.length > shown.length ? `<tr><td colspan="${columns.length}"><i>... ${list.length - shown.length} more rows</i></td></tr>` : '';
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}${more}</tbody></table>`;
