@@ -67,4 +67,24 @@ describe.skipIf(loadConfig().database.target === 'singlestore')('totals kept at 
     expect(await TOTALS_QUERIES[0]!.run(s.db, { campaignId: 1 })).toEqual([before]);
     expect((await checkTotals(s.db, AGGREGATED_TABLE, 1)).exact).toBe(true);
   });
+
+  it('count a donation once when a later batch brings it again (a producer retry after the first copy loaded)', async () => {
+    const topic = await s.topic(1);
+    const campaign = await startCampaign(s.db, { seed: 22 });
+    const messages = Array.from({ length: 300 }, () => campaign.next()).map((e) => ({ key: String(e.transaction_id), value: JSON.stringify(e) }));
+    const again = await setUpTotalsPipeline(s, { topic, name: 'totals_again', batchIntervalMs: 50 });
+    try {
+      await produceMessages(s.kafka, topic, messages);
+      await again.start();
+      await again.waitUntilCaughtUp({ timeoutMs: 60_000 });
+      // The same 300, every one already in the table, in batches with no id twice.
+      await produceMessages(s.kafka, topic, messages);
+      await again.waitUntilCaughtUp({ timeoutMs: 60_000 });
+    } finally {
+      await again.close();
+    }
+    const [count] = await TOTALS_QUERIES[0]!.run(s.db, { campaignId: campaign.id });
+    expect(count).toEqual({ donations: 300 });
+    expect((await checkTotals(s.db, AGGREGATED_TABLE, campaign.id)).differences).toEqual([]);
+  });
 });
