@@ -22,13 +22,18 @@ export function parseDependencyLine(line: string): { id: string; file: string } 
   return { id: [group, artifact, version, ...(classifier ? [classifier] : [])].join(':'), file: file! };
 }
 
-async function writeLock(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'kafka-lock-'));
+/**
+ * Resolves `pom`'s runtime closure with Maven and writes each jar's coordinates and SHA-256
+ * to `lockFile`; `mustHave` names a jar the closure must hold (a check that the pom is right).
+ */
+export function writeJarLock(options: { pom: string; lockFile: string; mustHave: string; about: string }): void {
+  const { pom, lockFile, mustHave, about } = options;
+  const work = mkdtempSync(join(tmpdir(), 'jar-lock-'));
   try {
     const listing = join(work, 'dependencies.txt');
     // -C: fail on a checksum mismatch instead of Maven's default warning.
-    const mvn = spawnSync('mvn', ['-q', '-B', '-C', '-f', KAFKA_POM, 'dependency:list', '-DincludeScope=runtime', `-DoutputFile=${listing}`, '-DoutputAbsoluteArtifactFilename=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (mvn.error || mvn.status !== 0) throw new KitError(`Maven could not resolve ${KAFKA_POM}: ${(mvn.error?.message ?? `${mvn.stdout}${mvn.stderr}`).trim().split('\n').slice(-3).join(' ')}`);
+    const mvn = spawnSync('mvn', ['-q', '-B', '-C', '-f', pom, 'dependency:list', '-DincludeScope=runtime', `-DoutputFile=${listing}`, '-DoutputAbsoluteArtifactFilename=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (mvn.error || mvn.status !== 0) throw new KitError(`Maven could not resolve ${pom}: ${(mvn.error?.message ?? `${mvn.stdout}${mvn.stderr}`).trim().split('\n').slice(-3).join(' ')}`);
     const jars: LockedJar[] = readFileSync(listing, 'utf8')
       .split('\n')
       .map(parseDependencyLine)
@@ -38,20 +43,22 @@ async function writeLock(): Promise<void> {
         return { id, sha256: sha256(readFileSync(file)), bytes: statSync(file).size };
       })
       .sort((a, b) => a.id.localeCompare(b.id));
-    if (!jars.some((jar) => jar.id.startsWith('org.apache.kafka:kafka_2.13:'))) throw new KitError('the resolved closure has no kafka_2.13 jar: check the pom');
-    const lock: JarLock = {
-      about: 'The Kafka broker jars `npm run up` fetches and verifies (infra/kafka-jars.ts). Resolved from pom.xml by `npm run kafka:lock`; do not edit by hand.',
-      pomSha256: sha256(readFileSync(KAFKA_POM)),
-      repository: REPOSITORY,
-      jars,
-    };
-    writeFileSync(KAFKA_LOCK, `${JSON.stringify(lock, null, 2)}\n`);
-    console.log(`wrote ${KAFKA_LOCK}: ${jars.length} jars, ${(jars.reduce((sum, jar) => sum + jar.bytes, 0) / 1e6).toFixed(1)} MB`);
+    if (!jars.some((jar) => jar.id.startsWith(mustHave))) throw new KitError(`the resolved closure of ${pom} has no ${mustHave} jar: check the pom`);
+    const lock: JarLock = { about, pomSha256: sha256(readFileSync(pom)), repository: REPOSITORY, jars };
+    writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+    console.log(`wrote ${lockFile}: ${jars.length} jars, ${(jars.reduce((sum, jar) => sum + jar.bytes, 0) / 1e6).toFixed(1)} MB`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 if (isMainModule(import.meta.url)) {
-  await runScript(writeLock);
+  await runScript(async () =>
+    writeJarLock({
+      pom: KAFKA_POM,
+      lockFile: KAFKA_LOCK,
+      mustHave: 'org.apache.kafka:kafka_2.13:',
+      about: 'The Kafka broker jars `npm run up` fetches and verifies (infra/kafka-jars.ts). Resolved from pom.xml by `npm run kafka:lock`; do not edit by hand.',
+    }),
+  );
 }
