@@ -78,7 +78,6 @@ export async function renderGrafanaDashboard(db: Database, dashboard: GrafanaDas
 async function panelBody(panel: GrafanaPanel, rows: Record<string, unknown>[]): Promise<string> {
   const unit = panel.fieldConfig?.defaults?.unit;
   const format = (value: unknown) => (typeof value !== 'number' ? String(value ?? '') : unit === 'currencyEUR' ? formatEur(value) : value.toLocaleString('en-US'));
-  const widthPx = panel.gridPos.w * COLUMN_PX - 40;
   // The panel's body: its box less the border, the title line and the padding.
   const bodyWidth = panel.gridPos.w * COLUMN_PX - 26;
   const bodyHeight = panel.gridPos.h * ROW_PX - 44;
@@ -95,8 +94,8 @@ async function panelBody(panel: GrafanaPanel, rows: Record<string, unknown>[]): 
       const label = panel.options?.xField ?? Object.keys(rows[0] ?? {})[0] ?? 'label';
       if (rows.length === 0) return '<div style="margin-top:40px;text-align:center;color:#8e8e8e">No data</div>';
       const data = rows.map((r) => ({ label: String(r[label]), value: Number(Object.values(r).find((v) => typeof v === 'number') ?? 0) }));
-      // Bars fill the panel's height as Grafana's do: less the axis, its title and padding.
-      return `<div style="background:white;height:${bodyHeight}px">${await barChart(data, { title: '', valueTitle: 'EUR', width: widthPx - 120, height: bodyHeight - 60, format: ',.0f' })}</div>`;
+      // Bars fill the panel as Grafana's do: less the labels, the axis and its title.
+      return `<div style="background:white;height:${bodyHeight}px">${await barChart(data, { title: '', valueTitle: 'EUR', width: bodyWidth - 134, height: bodyHeight - 60, format: ',.0f' })}</div>`;
     }
     default:
       return `<div>panel type ${escapeHtml(panel.type)} is not drawn here</div>`;
