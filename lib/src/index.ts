@@ -47,3 +47,5 @@ export * from './dashboard/index.js';
 export * from './aggregates/index.js';
 // Notebook helpers
 export * from './notebook/index.js';
+// Lesson steps
+export * from './lessons/index.js';

@@ -66,6 +66,7 @@ function summaryOf(campaignId: number, events: readonly DonationEvent[]): Produc
     unacknowledged: [],
     elapsedMs: 0,
     eventsPerSecond: 0,
+    batchSize: events.length,
     stoppedBy: 'count',
   };
 }

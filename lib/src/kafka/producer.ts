@@ -91,6 +91,8 @@ export interface ProduceSummary {
   unacknowledged: { from: number; to: number; error: string }[];
   elapsedMs: number;
   eventsPerSecond: number;
+  /** Messages per request the producer used: the one given, capped at a twentieth of the rate. */
+  batchSize: number;
   stoppedBy: 'count' | 'duration' | 'signal' | 'error';
 }
 
@@ -141,6 +143,7 @@ export async function produceCampaign(kafka: KafkaClient, options: ProduceOption
     unacknowledged: [],
     elapsedMs: 0,
     eventsPerSecond: 0,
+    batchSize,
     stoppedBy: 'count',
   };
   const started = performance.now();

@@ -1,12 +1,13 @@
 /**
- * What a notebook opens first: the settings, the database and Kafka handles, and which
- * target the lesson runs on. Every lib function a lesson calls takes this bundle, or
- * one of its handles.
+ * What a notebook opens first: the settings, the database and Kafka handles, which target
+ * the lesson runs on, and the screen its steps show their results on. Every lib function a
+ * lesson calls takes this bundle, or one of its handles.
  */
 import { loadConfig, type KitConfig } from '../config.js';
 import { ensureDatabase } from '../database/admin.js';
 import { openDatabase, type Database } from '../database/database.js';
 import { createKafka, type KafkaClient } from '../kafka/client.js';
+import { notebookScreen, textScreen, type Block, type NotebookDisplay, type Screen, type Shown } from '../lessons/screen.js';
 
 export interface Lesson {
   config: KitConfig;
@@ -22,22 +23,36 @@ export interface Lesson {
   onSingleStore: boolean;
   /** The line above a SingleStore statement: whether it runs here or is shown beside its analog. */
   runsHere: string;
+  /** Where steps show their results: the notebook's outputs, or text lines outside Jupyter. */
+  screen: Screen;
+  /** Shows results, tables, charts and lines, in order. */
+  show(...items: readonly (Shown | Block | string)[]): void;
   /** Releases the database connections. The handles reopen if a later cell (an exercise) uses them. */
   close(): Promise<void>;
 }
 
-/** The settings, the database (created if missing) and Kafka, for one notebook. */
-export async function openLesson(config: KitConfig = loadConfig()): Promise<Lesson> {
-  await ensureDatabase(config.database);
-  const db = openDatabase(config.database);
-  const onSingleStore = config.database.target === 'singlestore';
+const isNotebookDisplay = (value: unknown): value is NotebookDisplay =>
+  typeof value === 'object' && value !== null && 'display' in value && 'newDisplay' in value;
+
+/**
+ * The settings, the database (created if missing) and Kafka, for one notebook. A notebook
+ * passes tslab (`openLesson(tslab)`) so that steps draw into its outputs.
+ */
+export async function openLesson(display?: NotebookDisplay | KitConfig, config?: KitConfig): Promise<Lesson> {
+  const settings = isNotebookDisplay(display) ? (config ?? loadConfig()) : (display ?? config ?? loadConfig());
+  await ensureDatabase(settings.database);
+  const db = openDatabase(settings.database);
+  const onSingleStore = settings.database.target === 'singlestore';
+  const screen = isNotebookDisplay(display) ? notebookScreen(display) : textScreen();
   return {
-    config,
+    config: settings,
     db,
-    kafka: createKafka(config.kafka),
-    testTopic: lessonTestTopic(config.kafka.topic),
+    kafka: createKafka(settings.kafka),
+    testTopic: lessonTestTopic(settings.kafka.topic),
     onSingleStore,
     runsHere: onSingleStore ? 'Runs as shown:' : 'SingleStore SQL; on MariaDB the kit runs its own equivalent:',
+    screen,
+    show: (...items) => screen.show(...items),
     close: () => db.close(),
   };
 }
