@@ -1,6 +1,9 @@
-/** The bench's results as JSON (out/bench/results.json) and as the Markdown BENCHMARKS.md quotes. */
-import type { RefreshReport } from '@donations/lib';
+/** The bench's results as JSON (out/bench/results.json), as the Markdown BENCHMARKS.md quotes, and as the chart of the queries at scale (out/bench/scale.svg). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lineChart, type RefreshReport } from '@donations/lib';
 import type { ProfileSummary } from './profile.js';
+import { OUT } from './context.js';
 
 export interface Spread {
   best: number;
@@ -206,3 +209,12 @@ export function markdown(r: Results): string {
   return lines.join('\n');
 }
 
+export async function scaleChart(results: Results): Promise<void> {
+  if (!results.queries) return;
+  const points = results.queries.scales.flatMap((s) => [
+    { x: s.rows, y: Math.max(s.naive.p95Ms, 0.1), series: 'naive layout: full refresh p95' },
+    { x: s.rows, y: Math.max(s.optimized.p95Ms, 0.1), series: "the kit's layout: full refresh p95" },
+    { x: s.rows, y: Math.max(s.totals.p95Ms, 0.1), series: 'totals kept at ingest: full refresh p95' },
+  ]);
+  writeFileSync(join(OUT, 'scale.svg'), await lineChart(points, { title: 'Dashboard refresh as rows grow, 7 panels at once (dashed: 250 ms)', xTitle: 'rows in the table', yTitle: 'ms (log)', budget: 250, logY: true, width: 560 }));
+}

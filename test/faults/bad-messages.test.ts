@@ -37,7 +37,7 @@ const without = (field: keyof DonationEvent) => {
   return json(event);
 };
 
-/** The documented outcome of each kind of bad input (see the transform module and README). */
+/** The documented outcome of each kind of bad input (see the transform module and docs/pipeline.md). */
 function corpus(firstGoodId: () => number): BadMessage[] {
   const duplicateOf = firstGoodId();
   return [

@@ -237,7 +237,7 @@ describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
     }
   });
 
-  it('skips each bad input of the README table, records it, and loads its neighbours', async () => {
+  it('skips each bad input of the bad-input table (docs/pipeline.md), records it, and loads its neighbours', async () => {
     const badTopic = await s.topic(partitions);
     const table = 'donations_bad_input';
     await s.db.execute(naiveTableDdl('singlestore', table).sql);
@@ -291,7 +291,7 @@ describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
     for (const kind of ['a city not among the 20', 'unexpected extra fields (100 KB)']) {
       expect(heldIds.has(probes.find((p) => p.kind === kind)!.id!), kind).toBe(true);
     }
-    // What this server did with each: the README's per-target table comes from this output.
+    // What this server did with each: the per-target table of docs/pipeline.md comes from this output.
     const outcomes = probes.map(({ kind, id }) => {
       if (id === null) return { input: kind, outcome: '(no id: see the row count below)' };
       const row = held.find((r) => Number(r.transaction_id) === id);
