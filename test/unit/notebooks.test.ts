@@ -45,4 +45,22 @@ describe('committed notebooks', () => {
       expect(text(cell.source)).not.toMatch(/password\s*[:=]\s*['"]/i);
     }
   });
+
+  // A learner reads steps, not programs: each cell does one thing over the library.
+  it.each(names)('%s has code cells of at most 15 lines and imports at most 12 names from the lib', (name) => {
+    for (const cell of load(name).cells.filter((c) => c.cell_type === 'code')) {
+      const source = text(cell.source);
+      expect(source.split('\n').filter((line) => line.trim()).length, source).toBeLessThanOrEqual(15);
+      const imported = /import \{([^}]*)\} from '@donations\/lib'/.exec(source);
+      if (imported) expect(imported[1]!.split(',').filter((n) => n.trim()).length, source).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it.each(names)('%s leaves target differences and number formatting to the library', (name) => {
+    for (const cell of load(name).cells.filter((c) => c.cell_type === 'code')) {
+      const source = text(cell.source);
+      expect(source).not.toMatch(/onSingleStore|target === |'singlestore'|'mariadb'/);
+      expect(source).not.toContain('toLocaleString');
+    }
+  });
 });

@@ -122,7 +122,7 @@ export async function produceCampaign(kafka: KafkaClient, options: ProduceOption
 
   // Several requests in flight, which kafkajs allows only without idempotence: a retry after
   // a broker failover may then write a donation twice into the topic. The pipeline skips the
-  // second copy by its key, and reconciliation counts it (README, "Crashes and bad input").
+  // second copy by its key, and reconciliation counts it (docs/pipeline.md, "Crashes and bad input").
   const producer = newProducer(kafka, { idempotent: false });
   try {
     await producer.connect();

@@ -8,7 +8,7 @@ export { growNaiveTable, growthVerdict, type Growth, type GrowthStep, type GrowO
 export { watchLive, type LiveView, type LiveRun, type LiveOptions } from './live.js';
 export { catchSlowPanels, profileSlowest, profilePanel, type SlowPanels, type SlowestProfile, type CaughtPanel } from './profiling.js';
 export {
-  lessonLayouts, layoutsOverview, liveAgainstQuiet, replayIntoKitLayout, copyIntoLayouts, compareLayouts, perPanel, whatEachPartBought, baselineOf,
+  lessonLayouts, layoutsOverview, liveAgainstQuiet, liveComparison, readBaseline, replayIntoKitLayout, copyIntoLayouts, compareLayouts, perPanel, whatEachPartBought, baselineOf,
   BASELINE, OPTIMIZED_PIPELINE, type Baseline, type Replay, type Copies,
 } from './layouts.js';
 export { totalsOverview, replayTwice, totalsAgainstRows, sameAnswers, measureTotals, ROWS_ONLY_TABLE, type Replays, type TotalsMeasure } from './totals.js';

@@ -10,7 +10,9 @@ import { barChart } from '../notebook/charts.js';
 import { htmlTable, sqlBlock } from '../notebook/html.js';
 import type { Lesson } from '../notebook/lesson.js';
 import { createPipeline } from '../pipeline/create.js';
+import { DONATIONS_PIPELINE } from '../pipeline/donations.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import { watchLive, type LiveRun } from './live.js';
 import { loadLessonFigures, saveLessonFigures } from './record.js';
 import { measureSideBySide, upperFigure, type Measured } from './measure.js';
 import type { Block, Shown } from './screen.js';
@@ -220,4 +222,23 @@ export function liveAgainstQuiet(lesson: Lesson, live: { views: { label: string;
         '`npm run bench -- --only live-writes` separates the two (BENCHMARKS.md).',
   ];
   return { blocks: [{ markdown: lines.join('\n') }] };
+}
+
+/** Lesson 07's baseline, as that lesson saved it; undefined before lesson 07 has run. */
+export function readBaseline(lesson: Lesson): Promise<Baseline | undefined> {
+  return loadLessonFigures<Baseline>(lesson.db, BASELINE);
+}
+
+/**
+ * Both dashboards live, one after the other, each with its table's pipeline running, on one
+ * bar scale (twice the slowest naive panel of the baseline), then set against the baseline.
+ */
+export async function liveComparison(lesson: Lesson, shared: SharedCampaign, baseline: Baseline, replay: Replay, options: { seconds?: number } = {}): Promise<LiveRun> {
+  const naivePipeline = createPipeline(lesson, { name: DONATIONS_PIPELINE, topic: lesson.kafka.topic, table: DONATIONS_TABLE, format: 'donations-json' });
+  const scaleMs = 2 * Math.max(...baselineOf(baseline, 'naive').report.perPanel.map((p) => p.p50Ms));
+  const live = await watchLive(lesson, [
+    { label: `${DONATIONS_TABLE} (naive)`, pipeline: naivePipeline },
+    { label: `${OPTIMIZED_TABLE} (the kit's layout)`, table: OPTIMIZED_TABLE, pipeline: replay.pipeline },
+  ], { campaignId: shared.campaignId, seconds: options.seconds ?? 8, scaleMs });
+  return { ...live, blocks: [...live.blocks, ...liveAgainstQuiet(lesson, live, baseline).blocks] };
 }

@@ -49,13 +49,20 @@ describe('verdicts computed from the figures', () => {
   it('places the crossing of the budget between the two steps around it', () => {
     const text = growthVerdict([step(68_000, 40, null, 68_000), step(200_000, 150), step(500_000, 380), step(2_000_000, 1_600)], 100_000, 250);
     expect(text).toContain('crosses the 250 ms budget between 200,000 rows (150 ms) and 500,000 rows (380 ms)');
-    expect(text).toContain('the table grew 29x and the median refresh 40x');
-    expect(text).toContain("The first point measured lesson 04's campaign, 68,000 donations, not 100,000.");
+    expect(text).toContain('From 200,000 rows to 2,000,000, the table grew 10x and the median refresh 11x.');
+    expect(text).toContain("lesson 04's campaign of 68,000 donations (median 40.0 ms): its panels group fewer rows, so it stands beside the curve, not on it.");
   });
 
   it('says plainly when the first point is already over the budget, or the last still fits', () => {
-    expect(growthVerdict([step(100_000, 300), step(200_000, 600)], 100_000, 250)).toContain('past the budget already at the first point, 100,000 rows');
+    expect(growthVerdict([step(100_000, 300), step(200_000, 600)], 100_000, 250)).toContain('past the budget already at the first point of the curve, 100,000 rows');
     expect(growthVerdict([step(10_000, 10), step(20_000, 20)], 1_000, 250)).toContain('still fits');
+  });
+
+  it("keeps lesson 04's larger campaign off the curve: over the budget there says nothing of the table", () => {
+    const text = growthVerdict([step(68_001, 334, null, 68_001), step(78_001, 78, 20_000, 5_000), step(103_001, 83, 20_000, 5_000)], 5_000, 250);
+    expect(text).toContain('still fits');
+    expect(text).not.toContain('past the budget');
+    expect(text).toContain('its panels group more rows');
   });
 });
 

@@ -83,7 +83,7 @@ function liveBlocks(views: LiveRun['views'], seconds: number, budgetMs: number, 
     `- ${label}: ${report.refreshes} refreshes in ${(report.elapsedMs / 1000).toFixed(1)} s where the dashboard wanted ${report.expected}; ` +
     `${report.late} over the budget; median ${ms(report.p50Ms)}.`);
   return [
-    { html: htmlTable(rows, { caption: `${seconds} seconds of each view, live, while ${count(donations)} donations arrived` }) },
+    { html: htmlTable(rows, { caption: `${seconds} seconds ${views.length > 1 ? 'of each view ' : ''}live, while ${count(donations)} donations arrived` }) },
     { markdown: lines.join('\n') },
   ];
 }
