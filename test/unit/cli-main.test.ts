@@ -17,5 +17,6 @@ describe('isMainModule', () => {
     const tsx = join(ROOT, 'node_modules/.bin/tsx');
     expect(execFileSync(tsx, [script], { encoding: 'utf8' }).trim()).toBe('main');
     expect(execFileSync(tsx, [join(home, 'link', 'script.ts')], { encoding: 'utf8' }).trim()).toBe('main');
-  });
+    // Two tsx processes, each compiling on start: seconds on a laptop busy with other work.
+  }, 60_000);
 });

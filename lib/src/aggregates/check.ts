@@ -20,6 +20,8 @@ export interface TotalsCheck {
   groups: Record<string, number>;
   differences: TotalsDifference[];
   exact: boolean;
+  /** The statements the check ran, one pair per grouping (the campaign's id for `?`). */
+  statements: string[];
 }
 
 const GROUPINGS: { name: string; table: string; rowKeys: string[]; totalKeys: string[] }[] = [
@@ -34,16 +36,14 @@ export async function checkTotals(db: Database, rowsTable: string, campaignId: n
   const rows = quoteIdentifier(rowsTable, 'table');
   const differences: TotalsDifference[] = [];
   const groups: Record<string, number> = {};
+  const statements: string[] = [];
   for (const g of GROUPINGS) {
     const key = (keys: string[]) => (keys.length ? `CONCAT_WS('|', ${keys.map((k) => `CAST(${k} AS CHAR)`).join(', ')})` : "''");
-    const fromRows = await db.query<{ k: string; donations: number; amount: number }>(
-      `SELECT ${key(g.rowKeys)} AS k, COUNT(*) AS donations, SUM(total_amount) AS amount FROM ${rows} WHERE campaign_id = ?${g.rowKeys.length ? ` GROUP BY ${g.rowKeys.join(', ')}` : ''}`,
-      [campaignId],
-    );
-    const fromTotals = await db.query<{ k: string; donations: number; amount: number }>(
-      `SELECT ${key(g.totalKeys)} AS k, SUM(donations) AS donations, SUM(amount) AS amount FROM ${g.table} WHERE campaign_id = ?${g.totalKeys.length ? ` GROUP BY ${g.totalKeys.join(', ')}` : ''}`,
-      [campaignId],
-    );
+    const rowsSql = `SELECT ${key(g.rowKeys)} AS k, COUNT(*) AS donations, SUM(total_amount) AS amount FROM ${rows} WHERE campaign_id = ?${g.rowKeys.length ? ` GROUP BY ${g.rowKeys.join(', ')}` : ''}`;
+    const totalsSql = `SELECT ${key(g.totalKeys)} AS k, SUM(donations) AS donations, SUM(amount) AS amount FROM ${g.table} WHERE campaign_id = ?${g.totalKeys.length ? ` GROUP BY ${g.totalKeys.join(', ')}` : ''}`;
+    statements.push(rowsSql, totalsSql);
+    const fromRows = await db.query<{ k: string; donations: number; amount: number }>(rowsSql, [campaignId]);
+    const fromTotals = await db.query<{ k: string; donations: number; amount: number }>(totalsSql, [campaignId]);
     const byKey = (list: { k: string; donations: number; amount: number }[]) =>
       new Map(list.filter((r) => Number(r.donations) > 0).map((r) => [String(r.k), { donations: Number(r.donations), amount: Number(r.amount) }]));
     const a = byKey(fromRows);
@@ -55,7 +55,7 @@ export async function checkTotals(db: Database, rowsTable: string, campaignId: n
       if (!r || !t || r.donations !== t.donations || Math.abs(r.amount - t.amount) >= 0.005) differences.push({ grouping: g.name, key: k, rows: r, totals: t });
     }
   }
-  return { campaignId, groups, differences, exact: differences.length === 0 };
+  return { campaignId, groups, differences, exact: differences.length === 0, statements };
 }
 
 export function formatTotalsCheck(check: TotalsCheck): string {

@@ -27,6 +27,8 @@ export interface Reconciliation {
   /** The first missing id ranges, at most MAX_GAPS of them. */
   missingRanges: { from: number; to: number }[];
   exact: boolean;
+  /** The count the reconciliation ran (ids for the `?`: the campaign's first and last, twice, then the campaign). */
+  statement: string;
 }
 
 /** How many missing ranges a reconciliation lists. */
@@ -47,13 +49,11 @@ export async function reconcileCampaign(db: Database, campaignId: number, option
   const last = record.lastTransactionId;
   // Ids in range are counted once each: in a table without a unique key, a row held twice
   // must not hide a missing one.
-  const [stats] = await db.query<{ held: number; distinct_ids: number; amount: number | null; in_range: number | null; ids_in_range: number }>(
-    `SELECT COUNT(*) AS held, COUNT(DISTINCT transaction_id) AS distinct_ids, SUM(total_amount) AS amount,
-            SUM(CASE WHEN transaction_id BETWEEN ? AND ? THEN 1 ELSE 0 END) AS in_range,
-            COUNT(DISTINCT CASE WHEN transaction_id BETWEEN ? AND ? THEN transaction_id END) AS ids_in_range
-     FROM ${table} WHERE campaign_id = ?`,
-    [first, last, first, last, campaignId],
-  );
+  const statement = `SELECT COUNT(*) AS held, COUNT(DISTINCT transaction_id) AS distinct_ids, SUM(total_amount) AS amount,
+       SUM(CASE WHEN transaction_id BETWEEN ? AND ? THEN 1 ELSE 0 END) AS in_range,
+       COUNT(DISTINCT CASE WHEN transaction_id BETWEEN ? AND ? THEN transaction_id END) AS ids_in_range
+FROM ${table} WHERE campaign_id = ?`;
+  const [stats] = await db.query<{ held: number; distinct_ids: number; amount: number | null; in_range: number | null; ids_in_range: number }>(statement, [first, last, first, last, campaignId]);
   const held = Number(stats?.held ?? 0);
   const inRange = Number(stats?.in_range ?? 0);
   const idsInRange = Number(stats?.ids_in_range ?? 0);
@@ -74,6 +74,7 @@ export async function reconcileCampaign(db: Database, campaignId: number, option
     rejected: options.pipeline ? await options.pipeline.errorCount() : null,
     missingRanges,
     exact: false,
+    statement,
   };
   result.exact = result.missing === 0 && result.duplicated === 0 && result.unexpected === 0 && held === record.eventsSent && Math.abs(amountHeld - record.amountSent) < 0.005;
   return result;

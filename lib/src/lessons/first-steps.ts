@@ -4,6 +4,7 @@
  * seven queries with their charts. Each shows the statement that runs on this target.
  */
 import { ensureCampaignsTable, latestCampaign, resumeCampaign, startCampaign } from '../campaigns/ledger.js';
+import { formatReconciliation, reconcileCampaign } from '../campaigns/reconcile.js';
 import { produceDonations } from '../campaigns/produce.js';
 import type { Campaign } from '../campaigns/generator.js';
 import { DASHBOARD_QUERIES } from '../dashboard/queries.js';
@@ -18,7 +19,7 @@ import type { Lesson } from '../notebook/lesson.js';
 import { createPipeline } from '../pipeline/create.js';
 import { DONATIONS_PIPELINE } from '../pipeline/donations.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import type { Block, Shown } from './screen.js';
+import { statementsRun, type Block, type Shown } from './screen.js';
 import { count } from './verdict.js';
 
 export function whichTarget(lesson: Lesson): string {
@@ -126,6 +127,12 @@ export async function collectLive(lesson: Lesson, pipeline: Pipeline, options: {
   progress.text('');
   const cities = campaign.cities.map((c) => c.city).join(', ');
   return { campaign, summary, blocks: [`campaign ${campaign.id} (${cities}): ${count(summary.acknowledged)} live donations added over ${(summary.elapsedMs / 1000).toFixed(0)} s`] };
+}
+
+/** The producer's acknowledged tally against a table, with the count it ran. */
+export async function reconcile(lesson: Lesson, campaignId: number, options: { pipeline?: Pipeline; table?: string } = {}): Promise<Shown & { exact: boolean }> {
+  const result = await reconcileCampaign(lesson.db, campaignId, options);
+  return { exact: result.exact, blocks: [formatReconciliation(result), statementsRun('The SQL it ran', [result.statement])] };
 }
 
 export interface QueryResults extends Shown {

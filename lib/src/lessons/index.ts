@@ -1,5 +1,5 @@
 // Lesson steps: what a notebook cell calls, each returning figures that show themselves (lesson.show).
-export { notebookScreen, textScreen, htmlToText, type Block, type Shown, type Screen, type NotebookDisplay } from './screen.js';
+export { notebookScreen, textScreen, htmlToText, statementsRun, folded, type Block, type Shown, type Screen, type NotebookDisplay } from './screen.js';
 export { measureSideBySide, mergeReports, upperFigure, type Contender, type Measured, type SideBySideOptions } from './measure.js';
 export { comparedWith, describeReport, keepsUp, times, NOISE_FACTOR } from './verdict.js';
 export { saveLessonFigures, loadLessonFigures, LESSON_FIGURES_TABLE } from './record.js';
@@ -14,6 +14,6 @@ export {
 export { totalsOverview, replayTwice, totalsAgainstRows, sameAnswers, measureTotals, ROWS_ONLY_TABLE, type Replays, type TotalsMeasure } from './totals.js';
 export { drawGrafanaDashboard, stateLeftBehind } from './wrapup.js';
 export {
-  whichTarget, createMessagesTable, produceWhileCounting, prepareDonations, createNaiveTable, createDonationsPipeline, testPipeline, startAndCatchUp, collectLive,
+  whichTarget, createMessagesTable, produceWhileCounting, prepareDonations, createNaiveTable, createDonationsPipeline, testPipeline, startAndCatchUp, collectLive, reconcile,
   runDashboardQueries, campaignCharts, suggestedIndexesTable, type LiveCollection, type QueryResults,
 } from './first-steps.js';

@@ -15,7 +15,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { watchLive, type LiveRun } from './live.js';
 import { loadLessonFigures, saveLessonFigures } from './record.js';
 import { measureSideBySide, upperFigure, type Measured } from './measure.js';
-import type { Block, Shown } from './screen.js';
+import { statementsRun, type Block, type Shown } from './screen.js';
 import { NAIVE_GROWTH, type SharedCampaign } from './shared.js';
 import { comparedWith, count, ms, times } from './verdict.js';
 
@@ -78,7 +78,7 @@ export async function copyIntoLayouts(lesson: Lesson, shared: SharedCampaign): P
   const progress = lesson.screen.live();
   for (const l of lessonLayouts(lesson).filter((l) => l.table !== DONATIONS_TABLE && l.table !== OPTIMIZED_TABLE)) {
     const ddl = layoutDdl(db.target, l.key).sql;
-    lesson.show({ markdown: sqlBlock(`${ddl};\nINSERT INTO ${l.table} SELECT * FROM ${DONATIONS_TABLE};`, `${l.name}:`) });
+    lesson.show(statementsRun(`${l.name}: its CREATE TABLE and the copy`, [ddl, `INSERT INTO ${l.table} SELECT * FROM ${DONATIONS_TABLE}`]));
     progress.text(`copying ${count(shared.tableRows)} rows into ${l.table}...`);
     await db.execute(`DROP TABLE IF EXISTS ${l.table}`);
     await db.execute(ddl);

@@ -13,7 +13,7 @@ import { DASHBOARD_QUERIES, type DashboardQuery } from '../dashboard/queries.js'
 import { measureDashboard, percentile } from '../dashboard/refresh.js';
 import { htmlTable, sqlBlock } from '../notebook/html.js';
 import type { Lesson } from '../notebook/lesson.js';
-import type { Block, Shown } from './screen.js';
+import { folded, type Block, type Shown } from './screen.js';
 import type { SharedCampaign } from './shared.js';
 import { count, ms } from './verdict.js';
 
@@ -127,6 +127,7 @@ export async function profilePanel(lesson: Lesson, shared: SharedCampaign, query
   blocks.push(
     { markdown: sqlBlock(`PROFILE ${query.sql()};\nPROFILE ${query.sql()};\nSHOW PROFILE JSON;`, 'SingleStore SQL, shown only. The analog the kit runs on MariaDB:') },
     { markdown: sqlBlock(`ANALYZE FORMAT=JSON ${query.sql()}`) },
+    folded('What ANALYZE FORMAT=JSON returned, in full (the table below sums it up)', JSON.stringify(analysis.plan, null, 2)),
     { html: htmlTable([{
       'read as': analysis.access, index: analysis.index ?? '(none)', 'rows read': analysis.rowsExamined, 'rows kept': analysis.rowsKept,
       'reading ms': Math.round(analysis.readMs), 'filtering and grouping ms': Math.round(analysis.otherMs), 'sorting ms': Math.round(analysis.sortMs),

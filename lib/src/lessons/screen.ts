@@ -77,3 +77,17 @@ export function htmlToText(html: string): string {
     .replace(/&amp;/g, '&')
     .trim();
 }
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** Text folded under one line (a statement run, a raw plan): shown, out of the way of the result. */
+export function folded(summary: string, text: string): Block {
+  return {
+    html: `<details><summary>${escapeHtml(summary)}</summary><pre style="white-space:pre-wrap;overflow-wrap:anywhere;font-family:monospace;font-size:12px;background:#f5f5f5;padding:6px"><code>${escapeHtml(text)}</code></pre></details>`,
+  };
+}
+
+/** Statements a step ran, folded. */
+export function statementsRun(summary: string, statements: readonly string[]): Block {
+  return folded(summary, statements.map((s) => `${s.trim()};`).join('\n\n'));
+}

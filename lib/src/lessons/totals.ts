@@ -18,7 +18,7 @@ import { createPipeline } from '../pipeline/create.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { baselineOf, type Baseline } from './layouts.js';
 import { measureSideBySide, upperFigure, type Measured } from './measure.js';
-import type { Shown } from './screen.js';
+import { statementsRun, type Shown } from './screen.js';
 import type { SharedCampaign } from './shared.js';
 import { comparedWith, count, ms } from './verdict.js';
 
@@ -80,7 +80,7 @@ export async function replayTwice(lesson: Lesson, shared: SharedCampaign): Promi
 
 export async function totalsAgainstRows(lesson: Lesson, shared: SharedCampaign): Promise<Shown & { exact: boolean }> {
   const check = await checkTotals(lesson.db, AGGREGATED_TABLE, shared.campaignId);
-  return { exact: check.exact, blocks: [formatTotalsCheck(check)] };
+  return { exact: check.exact, blocks: [formatTotalsCheck(check), statementsRun('The SQL it ran, a pair per grouping', check.statements)] };
 }
 
 /** Each panel's first row from the rows and from the totals; queries 6 and 7 over the last day. */
@@ -95,6 +95,7 @@ export async function sameAnswers(lesson: Lesson, shared: SharedCampaign): Promi
   return {
     blocks: [
       { markdown: sqlBlock(TOTALS_QUERIES[3]!.sql(), "Query 4 on the totals (compare with lesson 04's):") },
+      statementsRun('All seven queries on the totals', TOTALS_QUERIES.map((q) => `-- ${q.number} · ${q.title}\n${q.sql()}`)),
       { html: htmlTable(rows, { caption: `Campaign ${shared.campaignId}: the first row of each panel, from the rows and from the totals (queries 6 and 7 over the last day)` }) },
     ],
   };
