@@ -10,7 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, deleteTopics, dropDatabase, lessonTestTopic, listTopics, loadConfig, openDatabase, readEnvironment } from '@donations/lib';
+import {
+  createKafka, deleteTopics, dropDatabase, lessonTestTopic, listTopics, loadConfig, openDatabase, readEnvironment, htmlTable, DASHBOARD_QUERIES, TABLE_LAYOUTS,
+  DONATIONS_TABLE, OPTIMIZED_TABLE, BASELINE, loadLessonFigures, type Baseline,
+} from '@donations/lib';
 import { readFigures, workshop, type Figures } from '../../infra/workshop.js';
 import { outputTexts } from '../../infra/notebook-checks.js';
 import { ROOT } from '../../infra/services.js';
@@ -111,6 +114,55 @@ describe('the workshop notebooks', () => {
     expect(totals.reports.totals.p50Ms).toBeLessThan(totals.reports.optimized.p50Ms);
     expect(totals.reports.totals.p50Ms).toBeLessThan(figures.pain!.budgetMs / 5);
     expect(totals.ingest.withTotals).toBeGreaterThan(0);
+  });
+
+  // What the lessons print, against the database they ran on, read after the run.
+  const ranOn = () => openDatabase({ ...base.database, database }, { connectionLimit: 2 });
+
+  it("prints 04's seven queries as the database answers them: 1-5 exactly, 6 and 7 non-empty (the live part)", async () => {
+    const cells = outputTexts(join(outDir, '04-naive-schema.ipynb'));
+    const campaignId = Number(/campaign (\d+) \([^)]*\): [\d,]+ live donations/.exec(cells.map((c) => c.text).join('\n'))![1]);
+    const html = cells.filter((c) => c.text.includes('<table')).map((c) => c.text);
+    const db = ranOn();
+    try {
+      for (const query of DASHBOARD_QUERIES.slice(0, 5)) {
+        // The campaign took no donation after lesson 04: its tables must still be the ones shown.
+        const rows = await query.run(db, { campaignId });
+        expect(rows.length, `query ${query.number}`).toBeGreaterThan(0);
+        expect(html, `query ${query.number}`).toContain(htmlTable(rows, { maxRows: 10, empty: 'no rows: nothing in this window' }));
+      }
+    } finally {
+      await db.close();
+    }
+    // Queries 6 and 7 ran during the live part: their tables hold rows, not the empty-window line.
+    const queriesCell = cells.find((c) => c.text.includes('### 6 · '))!.cell;
+    const tables = cells.filter((c) => c.cell === queriesCell && c.text.startsWith('<table'));
+    expect(tables).toHaveLength(7);
+    for (const table of tables.slice(5)) expect(table.text).not.toContain('nothing in this window');
+  });
+
+  it("prints 07's same-rows check as the tables hold them, and 08 reuses 07's baseline", async () => {
+    const copies = TABLE_LAYOUTS.filter((l) => l.targets.includes('mariadb') && l.table !== DONATIONS_TABLE && l.table !== OPTIMIZED_TABLE);
+    const shown07 = shown('07-optimized-schema.ipynb');
+    const db = ranOn();
+    try {
+      // The copies take no row after the check (the live part writes the naive and the kit's tables only).
+      for (const layout of copies) {
+        const [held] = await db.query<{ rows: number; amount: string }>(`SELECT COUNT(*) AS \`rows\`, SUM(total_amount) AS amount FROM ${layout.table}`);
+        expect(shown07).toContain(htmlTable([{ table: layout.table, rows: Number(held!.rows), amount: Number(held!.amount) }]).replace(/^<table><thead>.*?<\/thead><tbody>|<\/tbody><\/table>$/g, ''));
+      }
+      expect(shown07).toContain(`Same rows in all ${copies.length + 2} tables.`);
+      const baseline = (await loadLessonFigures<Baseline>(db, BASELINE))!;
+      const naive = baseline.layouts.find((l) => l.key === 'naive')!.report;
+      const kit = baseline.layouts.find((l) => l.key === 'optimized')!.report;
+      const ms = (value: number) => `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)} ms`;
+      // One figure, one value: 08 and 09 quote the baseline 07 measured, not a measure of their own.
+      expect(shown('08-wrap-up.ipynb')).toContain(`has a median refresh of ${ms(naive.p50Ms)}`);
+      expect(shown('08-wrap-up.ipynb')).toContain(`has a median refresh of ${ms(kit.p50Ms)}`);
+      expect(shown('09-aggregates-at-ingest.ipynb')).toContain(`${ms(kit.p50Ms)} in lesson 07`);
+    } finally {
+      await db.close();
+    }
   });
 
   it("leaves the server's slow-log settings as lesson 06 found them", async () => {

@@ -63,4 +63,27 @@ describe('committed notebooks', () => {
       expect(source).not.toContain('toLocaleString');
     }
   });
+
+  // tslab turns a cell's top-level declarations into properties of the notebook's module: a
+  // shorthand `{ pipeline }` then names nothing (ReferenceError). Write `{ pipeline: pipeline }`.
+  it.each(names)('%s writes no shorthand property of a top-level variable (tslab cannot resolve it)', (name) => {
+    const cells = load(name).cells.filter((c) => c.cell_type === 'code').map((c) => text(c.source));
+    const declared = new Set(cells.flatMap((source) => [...source.matchAll(/^(?:const|let) (\w+)/gm)].map((m) => m[1]!)));
+    for (const source of cells) expect(shorthandProperties(source).filter((n) => declared.has(n)), source).toEqual([]);
+  });
 });
+
+/** Identifiers standing alone as properties of an object literal (`{ a, b: 1 }` gives a). */
+function shorthandProperties(source: string): string[] {
+  // Destructuring declarations and imports are not object literals.
+  const code = source.replace(/^(?:import|const|let) \{[^}]*\}.*$/gm, '').replace(/(['"`])(?:\\.|(?!\1).)*\1/g, '""');
+  const found: string[] = [];
+  const open: string[] = [];
+  const tokens = code.match(/\w+|\S/g) ?? [];
+  tokens.forEach((token, i) => {
+    if ('({['.includes(token)) open.push(token);
+    else if (')}]'.includes(token)) open.pop();
+    else if (/^[A-Za-z_]\w*$/.test(token) && open.at(-1) === '{' && ['{', ','].includes(tokens[i - 1]!) && [',', '}'].includes(tokens[i + 1]!)) found.push(token);
+  });
+  return found;
+}
