@@ -11,6 +11,10 @@ import {
   reconcileCampaign,
   recordProduced,
   startCampaign,
+  reconciliationVerdict,
+  createPipeline,
+  pipelineBacklog,
+  produceDonations,
   type ProduceSummary,
 } from '@donations/lib';
 import { heapTableDdl } from '../heap-table.js';
@@ -69,11 +73,15 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('reconcileCampaign',
       held: 100,
       amountHeld: 1025,
       missing: 0,
+      notYetLoaded: 0,
+      lost: 0,
+      backlog: null,
       duplicated: 0,
       unexpected: 0,
       rejected: 0,
       missingRanges: [],
       exact: true,
+      statement: expect.stringContaining('FROM `gaps_none` WHERE campaign_id = ?'),
     });
     expect(formatReconciliation(result)).toBe(
       [
@@ -214,5 +222,42 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('reconcileCampaign',
   it('refuses a table name carrying SQL', async () => {
     const campaign = await loadedCampaign('gaps_name', 1);
     await expect(reconcileCampaign(s.db, campaign.id, { table: 'gaps_name; DROP TABLE campaigns' })).rejects.toThrow('Invalid table name "gaps_name; DROP TABLE campaigns"');
+  });
+
+  // npm run reconcile after a run whose pipeline stopped before the last donations: still in the
+  // topic is not lost. Only what the backlog cannot hold is.
+  it('tells donations not yet loaded from lost ones, by the pipeline backlog', async () => {
+    const campaign = await loadedCampaign('gaps_backlog', 50);
+    await deleteSequences('gaps_backlog', campaign, range(41, 50));
+    const waiting = await reconcileCampaign(s.db, campaign.id, { table: 'gaps_backlog', backlog: async () => ({ messages: 10, state: 'Stopped' }) });
+    expect(waiting).toMatchObject({ missing: 10, notYetLoaded: 10, lost: 0, exact: false });
+    expect(reconciliationVerdict(waiting)).toBe('LOADING');
+    expect(formatReconciliation(waiting).split('\n').slice(0, 1).concat(formatReconciliation(waiting).split('\n').slice(3, 4))).toEqual([
+      'campaign 1 in gaps_backlog: NOT YET LOADED: 10 donation(s) still in the topic, the pipeline Stopped and 10 message(s) behind (`npm run pipeline -- --until-caught-up` loads them); nothing lost',
+      '  missing 10 (not yet loaded 10, lost 0), duplicated 0, unexpected 0',
+    ]);
+    const short = await reconcileCampaign(s.db, campaign.id, { table: 'gaps_backlog', backlog: async () => ({ messages: 4, state: 'Running' }) });
+    expect(short).toMatchObject({ missing: 10, notYetLoaded: 4, lost: 6 });
+    expect(reconciliationVerdict(short)).toBe('MISMATCH');
+    const caughtUp = await reconcileCampaign(s.db, campaign.id, { table: 'gaps_backlog', backlog: async () => ({ messages: 0, state: 'Running' }) });
+    expect(reconciliationVerdict(caughtUp)).toBe('MISMATCH');
+    expect(formatReconciliation(caughtUp)).toContain('missing 10 (not yet loaded 0, lost 10)');
+  });
+
+  it("measures a real pipeline's backlog: the topic beyond its loaded cursor, then none once caught up", async () => {
+    const topic = await s.topic(2);
+    await s.db.execute(naiveTableDdl('mariadb', 'backlog_rows').sql);
+    const pipeline = createPipeline(s, { name: 'backlog_consumer', topic, table: 'backlog_rows', format: 'donations-json' });
+    await pipeline.create();
+    const campaign = await startCampaign(s.db);
+    await produceDonations(s, { campaign, topic, count: 300 });
+    expect(await pipelineBacklog(pipeline, s.kafka)).toEqual({ messages: 300, state: 'Stopped' });
+    const before = await reconcileCampaign(s.db, campaign.id, { table: 'backlog_rows', backlog: () => pipelineBacklog(pipeline, s.kafka) });
+    expect(before).toMatchObject({ missing: 300, notYetLoaded: 300, lost: 0 });
+    await pipeline.start();
+    await pipeline.waitUntilCaughtUp({ timeoutMs: 60_000 });
+    await pipeline.stop();
+    expect(await pipelineBacklog(pipeline, s.kafka)).toEqual({ messages: 0, state: 'Stopped' });
+    expect(reconciliationVerdict(await reconcileCampaign(s.db, campaign.id, { table: 'backlog_rows', backlog: () => pipelineBacklog(pipeline, s.kafka) }))).toBe('EXACT');
   });
 });

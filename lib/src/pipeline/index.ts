@@ -19,3 +19,4 @@ export { singleStoreStatements, skipErrorsFor, JSON_DEFAULTS, SASL_PASSWORD_PLAC
 export { pipelineStoreDdl } from './store.js';
 export { transformMessage, transformDonation, rowToTsv, type PipelineFormat, type RejectKind, type Row, type DonationRow, type Transformed } from './transform.js';
 export { tsvChunks, type WriterName } from './writer.js';
+export { pipelineBacklog, type Backlog } from './backlog.js';
