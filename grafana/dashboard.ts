@@ -26,7 +26,7 @@ function main(): void {
   const committed = existsSync(DASHBOARD_JSON_PATH) ? readFileSync(DASHBOARD_JSON_PATH, 'utf8') : undefined;
   if (check) {
     if (committed !== generated) {
-      throw new GrafanaError(`${file} is ${committed === undefined ? 'missing' : "out of date with lib's queries"}: run \`npm run dashboards\` and commit the result`);
+      throw new GrafanaError(`${file} is ${committed === undefined ? 'missing' : "out of date with lib's queries"}: run \`npm run dashboards\`, read its \`git diff\`, and commit it only if every changed panel was meant to change`);
     }
     return console.log(`${file} is up to date`);
   }

@@ -51,6 +51,15 @@ describe('campaign data', () => {
     expect(() => new Campaign({ id: 10_000_000 })).toThrow(/out of range/);
   });
 
+  // The date is formatted once per second and reused: every second of a minute keeps its own
+  // stamp, or the 35 s and 28 s windows of queries 6 and 7 would count the wrong donations.
+  it('stamps each donation with its own second, consecutive events in the same second alike', () => {
+    const campaign = new Campaign({ id: 4, seed: 2 });
+    const stamps = ['2026-11-25T10:00:00.100Z', '2026-11-25T10:00:00.900Z', '2026-11-25T10:00:01.000Z', '2026-11-25T10:00:35.500Z', '2026-11-25T10:00:59.999Z', '2026-11-25T10:01:00.000Z', '2026-11-25T10:00:59.000Z']
+      .map((at) => campaign.next(new Date(at)).transaction_date);
+    expect(stamps).toEqual(['2026-11-25 10:00:00', '2026-11-25 10:00:00', '2026-11-25 10:00:01', '2026-11-25 10:00:35', '2026-11-25 10:00:59', '2026-11-25 10:01:00', '2026-11-25 10:00:59']);
+  });
+
   it('formats UTC whatever the local time zone', () => {
     expect(formatUtc(new Date('2026-07-01T23:59:59.999Z'))).toBe('2026-07-01 23:59:59');
   });

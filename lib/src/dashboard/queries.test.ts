@@ -35,4 +35,21 @@ describe('the seven dashboard queries', () => {
     expect(bestCityOrganization.sql('donation_transactions_optimized')).toContain('FROM `donation_transactions_optimized`');
     expect(() => bestCityOrganization.sql('t; DROP TABLE x')).toThrow(/Invalid table name/);
   });
+
+  // A layout's panels must read that layout: run() on another table sends that table's SQL.
+  it('run the SQL of the table they are given, with their parameters', async () => {
+    const sent: { sql: string; params: unknown[] }[] = [];
+    const db = { query: async (sql: string, params: unknown[] = []) => (sent.push({ sql, params }), []) } as unknown as Parameters<typeof bestCityOrganization.run>[0];
+    for (const q of DASHBOARD_QUERIES) {
+      await q.run(db, { campaignId: 5 }, 'donation_transactions_optimized');
+      await q.run(db, { campaignId: 5 });
+    }
+    expect(sent).toHaveLength(14);
+    sent.forEach((call, i) => {
+      const q = DASHBOARD_QUERIES[Math.floor(i / 2)]!;
+      expect(call.sql).toBe(i % 2 === 0 ? q.sql('donation_transactions_optimized') : q.sql());
+      expect(call.sql).toContain(i % 2 === 0 ? 'FROM `donation_transactions_optimized`' : 'FROM `donation_transactions`');
+      expect(call.params).toEqual(q.params({ campaignId: 5 }));
+    });
+  });
 });

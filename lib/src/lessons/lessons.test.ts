@@ -55,6 +55,8 @@ describe('verdicts computed from the figures', () => {
 
   it('says plainly when the first point is already over the budget, or the last still fits', () => {
     expect(growthVerdict([step(100_000, 300), step(200_000, 600)], 100_000, 250)).toContain('past the budget already at the first point of the curve, 100,000 rows');
+    const afterLesson04 = growthVerdict([step(68_002, 174, null, 68_002), step(168_002, 513), step(2_068_002, 1_900)], 100_000, 250);
+    expect(afterLesson04).toContain('It was within the budget, the curve\'s first point is not: the crossing lies between 68,002 and 168,002 rows.');
     expect(growthVerdict([step(10_000, 10), step(20_000, 20)], 1_000, 250)).toContain('still fits');
   });
 
