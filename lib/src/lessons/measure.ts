@@ -20,6 +20,8 @@ export interface Contender {
 
 export interface Measured extends Contender {
   report: RefreshReport;
+  /** Panels that answered no rows (an empty window): their times measure finding nothing. */
+  emptyPanels: string[];
 }
 
 export interface SideBySideOptions {
@@ -36,10 +38,13 @@ export async function measureSideBySide(db: Database, contenders: readonly Conte
   const rounds = options.rounds ?? 5;
   const turns = new Map<string, RefreshReport[]>(contenders.map((c) => [c.key, []]));
   const lastMs = new Map<string, number>();
+  const empty = new Map<string, string[]>();
   // One unmeasured refresh each first: caches as warm as on a dashboard left open.
   for (const c of contenders) {
     options.onProgress?.(`warming up ${c.label}...`);
-    lastMs.set(c.key, (await refreshOnce(db, options.campaignId, { table: c.table, queries: c.queries })).durationMs);
+    const warm = await refreshOnce(db, options.campaignId, { table: c.table, queries: c.queries });
+    lastMs.set(c.key, warm.durationMs);
+    empty.set(c.key, warm.panels.filter((p) => p.rows.length === 0).map((p) => p.key));
   }
   for (let round = 1; round <= rounds; round++) {
     for (const c of contenders) {
@@ -51,7 +56,7 @@ export async function measureSideBySide(db: Database, contenders: readonly Conte
     }
   }
   options.onProgress?.('');
-  return contenders.map((c) => ({ ...c, report: mergeReports(turns.get(c.key)!, c.queries ?? DASHBOARD_QUERIES) }));
+  return contenders.map((c) => ({ ...c, report: mergeReports(turns.get(c.key)!, c.queries ?? DASHBOARD_QUERIES), emptyPanels: empty.get(c.key)! }));
 }
 
 /** Several measures of one layout as one: every refresh counted once. */

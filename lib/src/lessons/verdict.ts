@@ -17,12 +17,12 @@ export function times(ratio: number): string {
   return ratio >= 10 ? `${Math.round(ratio)}x` : `${ratio.toFixed(1)}x`;
 }
 
-/** How `value` compares with `than` (both durations): "12x faster than", "about the same as (1.1x)", "1.7x slower than". */
+/** How `value` compares with `than` (both durations): "12x faster than", "about the same as" (within NOISE_FACTOR either way), "1.7x slower than". */
 export function comparedWith(value: number, than: number): string {
   const ratio = than / Math.max(value, 0.1);
   if (ratio >= NOISE_FACTOR) return `${times(ratio)} faster than`;
   if (ratio <= 1 / NOISE_FACTOR) return `${times(1 / ratio)} slower than`;
-  return `about the same as (within ${NOISE_FACTOR}x either way, the noise of a busy machine)`;
+  return 'about the same as';
 }
 
 /** "median 1,638 ms, slowest of 5 1,910 ms, 5 of 5 late". */
