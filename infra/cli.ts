@@ -60,13 +60,18 @@ export function endProgress(): void {
 }
 
 /** An AbortSignal fired by the first Ctrl-C; a second Ctrl-C exits at once. */
-export function stopOnCtrlC(what: string): AbortSignal {
+export function stopOnSignals(what: string): AbortSignal {
   const controller = new AbortController();
-  process.once('SIGINT', () => {
+  // Ctrl-C, a `kill` (SIGTERM) or a closed terminal (SIGHUP) all stop the work cleanly: it
+  // flushes and records what was done. A second signal of any kind quits at once.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const stop = (signal: NodeJS.Signals) => {
+    for (const s of signals) process.removeListener(s, stop);
     endProgress();
-    console.log(`stopping ${what} cleanly (Ctrl-C again to quit at once)...`);
+    console.log(`stopping ${what} cleanly (${signal === 'SIGINT' ? 'Ctrl-C' : signal} received; Ctrl-C again to quit at once)...`);
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+    for (const s of signals) process.once(s, () => process.exit(128 + (s === 'SIGINT' ? 2 : s === 'SIGTERM' ? 15 : 1)));
+  };
+  for (const s of signals) process.once(s, stop);
   return controller.signal;
 }

@@ -3,7 +3,7 @@
  * Ctrl-C (on SingleStore: starts it in the database and follows it), printing progress.
  */
 import { KitError, createKafka, openDatabase, setUpDonationsPipeline, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
-import { countFlag, endProgress, flags, progressLine, stopOnCtrlC } from './cli.js';
+import { countFlag, endProgress, flags, progressLine, stopOnSignals } from './cli.js';
 import { loadKitConfig, runScript } from './services.js';
 
 const USAGE = `usage: npm run pipeline -- [--schema naive|optimized] [--table NAME] [--test N] [--foreground N] [--status] [--until-caught-up]
@@ -39,7 +39,7 @@ await runScript(async () => {
     if (testCount) return console.table(await pipeline.test(testCount));
     if (foreground) return console.table(await pipeline.runForeground(foreground));
 
-    const signal = stopOnCtrlC('the pipeline');
+    const signal = stopOnSignals('the pipeline');
     await pipeline.start();
     const started = Date.now();
     let previous = 0n;

@@ -3,7 +3,7 @@
  * records what was acknowledged and ends the campaign.
  */
 import { createKafka, endCampaign, formatProgress, openDatabase, produceDonations, resumeCampaign, setUpDonationsPipeline, startCampaign } from '@donations/lib';
-import { countFlag, durationFlag, endProgress, flags, progressLine, stopOnCtrlC } from './cli.js';
+import { countFlag, durationFlag, endProgress, flags, progressLine, stopOnSignals } from './cli.js';
 import { loadKitConfig, runScript } from './services.js';
 
 const USAGE = `usage: npm run produce -- [--count 100k | --duration 60s] [--rate 5000] [--campaign ID] [--seed N] [--batch-size 2000] [--keep-open]
@@ -38,7 +38,7 @@ await runScript(async () => {
       durationMs,
       rate,
       batchSize,
-      signal: stopOnCtrlC('the producer'),
+      signal: stopOnSignals('the producer'),
       onProgress: (p) => progressLine(formatProgress(p)),
     });
     endProgress();

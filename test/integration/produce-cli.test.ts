@@ -9,17 +9,24 @@ import { ROOT } from '../../infra/services.js';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
-const topic = uniqueTopicName();
+const topics: string[] = [];
 beforeAll(async () => {
   s = await scratch();
 });
 afterAll(async () => {
-  await deleteTopics(s.kafka, [topic]);
+  await deleteTopics(s.kafka, topics);
   await s?.cleanup();
 });
 
 describe('npm run produce', () => {
-  it('on Ctrl-C: flushes, records what was acknowledged, ends the campaign, exits 0', async () => {
+  // Ctrl-C in its terminal, a presenter's `kill`, the terminal closed: each stops it cleanly.
+  it.each([
+    ['SIGINT', 'Ctrl-C'],
+    ['SIGTERM', 'SIGTERM'],
+    ['SIGHUP', 'SIGHUP'],
+  ] as const)('on %s: flushes, records what was acknowledged, ends the campaign, exits 0', async (signal, named) => {
+    const topic = uniqueTopicName();
+    topics.push(topic);
     const url = new URL(readEnvironment().DATABASE_URL!);
     url.pathname = `/${s.database}`;
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'infra/produce.ts'), '--duration', '60s', '--rate', '2000'], {
@@ -42,12 +49,12 @@ describe('npm run produce', () => {
         }
       });
     });
-    child.kill('SIGINT');
-    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running 30 s after Ctrl-C'), 30_000))]);
+    child.kill(signal);
+    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(`still running 30 s after ${signal}`), 30_000))]);
     child.kill('SIGKILL');
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout).toContain('stopping the producer cleanly (Ctrl-C again to quit at once)...');
+    expect(stdout).toContain(`stopping the producer cleanly (${named} received; Ctrl-C again to quit at once)...`);
 
     const campaignId = Number(/^campaign (\d+): /m.exec(stdout)![1]);
     const summary = /^sent ([\d,]+), acknowledged ([\d,]+), failed (\d+), .*\(stopped by signal\)$/m.exec(stdout);
