@@ -51,17 +51,18 @@ export function htmlTable(rows: readonly object[], options: { caption?: string; 
  * A code box that keeps its shape wherever a notebook shows it: monospace, every line kept,
  * a line wider than the output wrapped at a space (or, for one long word, anywhere) instead of
  * running off the page. Inline styles, because nbconvert's HTML export sets output `pre`s in the
- * text font and breaks words anywhere (`word-break: break-all`); JupyterLab's variables where
- * it defines them, so that the box looks like a code cell's in either theme.
+ * text font and breaks words anywhere (`word-break: break-all`). Plain values, no CSS variables:
+ * JupyterLab's sanitizer drops a style it cannot check (a `var()` colour, a quoted font name),
+ * and it sanitizes an output of a notebook it does not trust.
  */
 const CODE_BOX_STYLE = [
   'margin:0.4em 0 0.8em',
   'padding:6px 8px',
-  'border:1px solid var(--jp-border-color2, #e0e0e0)',
+  'border:1px solid #e0e0e0',
   'border-radius:3px',
-  'background:var(--jp-cell-editor-background, #f7f7f7)',
-  'color:var(--jp-content-font-color1, #1f1f1f)',
-  "font-family:var(--jp-code-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace)",
+  'background-color:#f5f5f5',
+  'color:#1f1f1f',
+  'font-family:Menlo, Consolas, DejaVu Sans Mono, Liberation Mono, monospace',
   'font-size:var(--jp-code-font-size, 13px)',
   'line-height:1.45',
   'white-space:pre-wrap',
