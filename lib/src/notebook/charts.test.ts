@@ -151,7 +151,10 @@ describe('charts', () => {
     expect(in07.get("kit's layout")).toBe(in09.get('optimized'));
     expect(new Set([in09.get('naive'), in09.get('optimized'), in09.get('totals')]).size).toBe(3);
     // Names the kit does not know: by a hash of the name, not by order of appearance.
-    expect(colorsByName(['alpha', 'beta', 'gamma']).get('beta')).toBe(colorsByName(['gamma', 'beta']).get('beta'));
+    const names = ['alpha', 'beta', 'gamma', 'delta'];
+    const forward = colorsByName(names);
+    const backward = colorsByName([...names].reverse());
+    for (const name of names) expect(backward.get(name)).toBe(forward.get(name));
     expect(colorsByName(['naive layout: full refresh p95']).get('naive layout: full refresh p95')).toBe(in09.get('naive'));
   });
 });

@@ -44,8 +44,8 @@ const NAMED_COLORS: readonly (readonly [string, string])[] = [
   ['campaign-sort-key', '#72b7b2'],
 ];
 
-/** Colours for any other name, picked by a hash of the name: none of them is a named colour. */
-const FALLBACK_COLORS = ['#e45756', '#eeca3b', '#ff9da6', '#79706e', '#d37295', '#b6992d', '#499894', '#bab0ac'];
+/** Colours for any other name, picked by a hash of the name: none of them is a named colour, none too pale for a line. */
+const FALLBACK_COLORS = ['#e45756', '#499894', '#b6992d', '#d37295', '#79706e', '#6b4c9a'];
 
 const normalized = (name: string) => name.trim().toLowerCase().replace(/^the /, '');
 
