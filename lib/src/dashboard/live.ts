@@ -19,27 +19,60 @@ export function firstRow(rows: Record<string, unknown>[]): string {
   return `${values.join(' · ')}${rows.length > 1 ? ` (+${rows.length - 1} rows)` : ''}`;
 }
 
-const BAR_WIDTH = 240;
+/** The bar track, in pixels, and the room after it for a value printed beside a bar. */
+const TRACK_PX = 240;
+const LABEL_ROOM_PX = 64;
+const LABEL_FONT_PX = 11;
+/** A printed value's width, over-estimated (0.6 em a character). */
+const labelWidth = (text: string) => text.length * LABEL_FONT_PX * 0.6;
+/** The thinnest bar drawn: a panel faster than the scale's start still shows one. */
+const MIN_BAR_PX = 2;
+
+/** Milliseconds as a tick says them: 0.1 ms, 10 ms, 1 s. */
+const tickText = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toLocaleString('en-US')} s` : `${ms.toLocaleString('en-US', { maximumFractionDigits: 3 })} ms`);
+
+/**
+ * Where a panel's bar ends, on a log scale from three decades below the budget's power of ten
+ * (0.1 ms for 250 ms) to `scaleMs`: a fixed scale several seconds long still gives a 5 ms panel
+ * a bar of its own, and a 0.5 ms one, instead of the 0 to 6 px a linear scale draws them. Each
+ * decade is as wide as the next, so that bars compare by ratio: ×10 is one decade further.
+ */
+export function refreshScale(budgetMs: number, scaleMs: number): { fromMs: number; toMs: number; at: (ms: number) => number; ticks: number[] } {
+  const fromMs = 10 ** (Math.floor(Math.log10(Math.max(budgetMs, 1e-3))) - 3);
+  const toMs = Math.max(scaleMs, fromMs * 10);
+  const span = Math.log10(toMs / fromMs);
+  const at = (ms: number) => (ms <= fromMs ? 0 : Math.min(TRACK_PX, (Math.log10(ms / fromMs) / span) * TRACK_PX));
+  const ticks = Array.from({ length: Math.floor(span) + 1 }, (_, i) => fromMs * 10 ** i);
+  return { fromMs, toMs, at, ticks };
+}
 
 export function renderRefresh(refresh: Refresh, budgetMs: number, label: string, scaleMs?: number): string {
   // The bar column spans the scale given, fixed (two views one above the other share it, and
   // a longer bar stops at its end with »), or else twice the budget or the slowest panel.
-  const scale = scaleMs ?? Math.max(budgetMs * 2, ...refresh.panels.map((p) => p.ms));
-  const budgetAt = Math.round((budgetMs / scale) * BAR_WIDTH);
+  const scale = refreshScale(budgetMs, scaleMs ?? Math.max(budgetMs * 2, ...refresh.panels.map((p) => p.ms)));
+  const budgetAt = Math.round(scale.at(budgetMs));
+  const grid = scale.ticks.map((t) => `<div style="position:absolute;left:${Math.round(scale.at(t))}px;top:0;width:0;height:14px;border-left:1px solid #ddd"></div>`).join('');
   const rows = refresh.panels
     .map((p) => {
-      const width = Math.min(BAR_WIDTH, Math.max(1, Math.round((p.ms / scale) * BAR_WIDTH)));
-      const beyond = p.ms > scale ? `<span style="position:absolute;left:${BAR_WIDTH + 3}px;top:-3px;font-size:12px">»</span>` : '';
+      const width = Math.max(MIN_BAR_PX, Math.round(scale.at(p.ms)));
       const color = p.ms <= budgetMs ? '#3a7' : '#d43';
-      return `<tr><td>${p.number}</td><td>${escapeHtml(p.title)}</td><td style="text-align:right">${p.ms.toFixed(1)} ms</td>
-<td><div style="position:relative;width:${BAR_WIDTH + 14}px;height:12px"><div style="width:${width}px;height:12px;background:${color}"></div><div style="position:absolute;left:${budgetAt}px;top:-2px;width:0;height:16px;border-left:2px dashed #333"></div>${beyond}</div></td><td>${escapeHtml(firstRow(p.rows))}</td></tr>`;
+      // The value beside the bar; when the dashed line would cross it, just beyond the line.
+      const text = `${p.ms > scale.toMs ? '» ' : ''}${p.ms.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
+      const after = width + 3;
+      const crossed = after <= budgetAt + 2 && after + labelWidth(text) >= budgetAt - 1;
+      const labelAt = crossed ? budgetAt + 5 : after;
+      return `<tr><td>${p.number}</td><td>${escapeHtml(p.title)}</td>
+<td><div style="position:relative;width:${TRACK_PX + LABEL_ROOM_PX}px;height:14px">${grid}<div style="position:absolute;left:0;top:1px;width:${width}px;height:12px;background:${color}"></div><div style="position:absolute;left:${budgetAt}px;top:-2px;width:0;height:18px;border-left:2px dashed #333"></div><span style="position:absolute;left:${labelAt}px;top:0;font-size:${LABEL_FONT_PX}px;line-height:14px;white-space:nowrap;background:#fff;padding:0 1px">${text}</span></div></td><td>${escapeHtml(firstRow(p.rows))}</td></tr>`;
     })
     .join('\n');
+  const ticks = scale.ticks.map((t) => `<span style="position:absolute;left:${Math.round(scale.at(t))}px;transform:translateX(-50%);white-space:nowrap">${tickText(t)}</span>`).join('');
+  const axis = `<tr><td></td><td></td><td><div style="position:relative;width:${TRACK_PX + LABEL_ROOM_PX}px;height:14px;font-size:10px;color:#666">${ticks}</div></td><td></td></tr>`;
   const status = refresh.withinBudget
     ? `<span style="color:#3a7">within the ${budgetMs} ms budget</span>`
     : `<span style="color:#d43"><b>late</b>: the dashboard stalls</span>`;
   return `<div><b>Refresh ${refresh.index}</b> on <code>${escapeHtml(label)}</code>: all ${refresh.panels.length} panels in ${refresh.durationMs.toFixed(1)} ms, ${status}
-<table><thead><tr><th>#</th><th>panel</th><th>latency</th><th>dashed line: ${budgetMs} ms</th><th>first row</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<table><thead><tr><th>#</th><th>panel</th><th style="text-align:left">latency, log scale; dashed line: ${budgetMs} ms</th><th>first row</th></tr></thead><tbody>${rows}
+${axis}</tbody></table></div>`;
 }
 
 /** Watches the dashboard for `durationMs`, redrawing through `render` (tslab's `newDisplay().html` updates one output in place). */

@@ -25,51 +25,176 @@ export interface BarDatum {
   group?: string;
 }
 
-/** The power of ten at or below the smallest value: where log-scale bars start. */
-function logBaseline(values: readonly number[]): number {
-  const smallest = Math.min(...values.filter((v) => v > 0));
-  return Number.isFinite(smallest) ? 10 ** Math.floor(Math.log10(smallest)) : 1;
+/**
+ * The kit's names and their colours, the same in every chart: naive is orange wherever it is
+ * drawn, the kit's layout blue, the totals green, the original's layouts purple and brown.
+ * A layout goes by several names (its key, its label, a series named after it): each is listed.
+ */
+const NAMED_COLORS: readonly (readonly [string, string])[] = [
+  ['naive', '#f58518'],
+  ["kit's layout", '#4c78a8'],
+  ['optimized', '#4c78a8'],
+  ['totals', '#54a24b'],
+  ["original's keys", '#b279a2'],
+  ["original's sort key", '#b279a2'],
+  ['original-sort-key', '#b279a2'],
+  ["original's shard key", '#9d755d'],
+  ['original-shard-key', '#9d755d'],
+  ['campaign-led key', '#72b7b2'],
+  ['campaign-sort-key', '#72b7b2'],
+];
+
+/** Colours for any other name, picked by a hash of the name: none of them is a named colour, none too pale for a line. */
+const FALLBACK_COLORS = ['#e45756', '#499894', '#b6992d', '#d37295', '#79706e', '#6b4c9a'];
+
+const normalized = (name: string) => name.trim().toLowerCase().replace(/^the /, '');
+
+/** A name's fixed colour: the named one it is or begins with ("naive layout: p95" is naive's), else none. */
+function namedColor(name: string): string | undefined {
+  const n = normalized(name);
+  const matches = NAMED_COLORS.filter(([known]) => n === known || (n.startsWith(known) && /^\W/.test(n.slice(known.length))));
+  return matches.sort((a, b) => b[0].length - a[0].length)[0]?.[1];
+}
+
+/** FNV-1a: a name's hash, the same in every process. */
+function hashOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of normalized(name)) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+  return hash;
 }
 
 /**
+ * The colour of each name, by name alone, never by order of appearance: the kit's layouts and
+ * groups have fixed colours (NAMED_COLORS); any other name gets a colour from its hash. Two
+ * other names of one chart with the same hash: the later one alphabetically takes the next free colour.
+ */
+export function colorsByName(names: readonly string[]): Map<string, string> {
+  const unique = [...new Set(names)];
+  const colors = new Map(unique.flatMap((name) => { const c = namedColor(name); return c ? [[name, c] as const] : []; }));
+  for (const name of unique.filter((n) => !colors.has(n)).sort()) {
+    const taken = new Set(colors.values());
+    const start = hashOf(name) % FALLBACK_COLORS.length;
+    const free = FALLBACK_COLORS.map((_, i) => FALLBACK_COLORS[(start + i) % FALLBACK_COLORS.length]!).find((c) => !taken.has(c));
+    colors.set(name, free ?? FALLBACK_COLORS[start]!);
+  }
+  return colors;
+}
+
+/** A vega-lite colour scale that gives each name its colour, listed in the order given. */
+function colorScale(names: readonly string[]): { domain: string[]; range: string[] } {
+  const colors = colorsByName(names);
+  const domain = [...colors.keys()];
+  return { domain, range: domain.map((name) => colors.get(name)!) };
+}
+
+/**
+ * Where log-scale bars start: the power of ten at least one decade below the smallest value,
+ * so that the shortest bar is a bar (one to two decades long), not a sliver read as nothing.
+ */
+export function logBaseline(values: readonly number[]): number {
+  const smallest = Math.min(...values.filter((v) => v > 0));
+  return Number.isFinite(smallest) ? 10 ** (Math.floor(Math.log10(smallest)) - 1) : 0.1;
+}
+
+/** Where log-scale bars may end: a power of ten at least three times the largest value, room for its label. */
+function logTop(values: readonly number[]): number {
+  const largest = Math.max(...values.filter((v) => v > 0));
+  return Number.isFinite(largest) ? 10 ** Math.ceil(Math.log10(largest * 3)) : 10;
+}
+
+/** A value label's width at 10 px, over-estimated (0.6 em a character, as wide as a digit or more). */
+const LABEL_FONT_PX = 10;
+const LABEL_CHAR_PX = 0.6 * LABEL_FONT_PX;
+
+/**
  * Horizontal bars, one per label; bars of one label side by side when a group is given.
- * On a log scale, bars start at a power of ten below the smallest value: vega-lite starts
- * them at 0, which a log scale cannot draw, and they vanish.
+ *
+ * Colours go by name (colorsByName): a group, or a label without groups when every label is
+ * one of the kit's layouts, has the same colour in every chart.
+ *
+ * `labels` prints each value at the end of its bar. A dashed `budget` line never crosses a
+ * label: a label that would straddle the line is moved just beyond it.
+ *
+ * On a log scale (`logScale`), a bar's length says nothing by itself: it depends on where the
+ * bars start. What a log scale keeps honest is the distance between two bar ends, which is
+ * the ratio of their values, the same everywhere on the chart (×10 is one decade wide). So:
+ * bars start one to two decades below the smallest value (logBaseline) at a power of ten, the
+ * axis is marked at powers of ten only and titled "log scale", and when bars are grouped the
+ * ratio of each label's slowest to its fastest bar is printed at the right ("×34"), so that a
+ * 34x gap reads as 34x and not as the 1.5x its bars' lengths suggest. `ratios: false` leaves it out.
+ *
+ * `fit`: width and height are the whole chart's (axes and labels included, as a panel's
+ * body), not its plot area's.
  */
 export function barChart(
   data: BarDatum[],
-  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; height?: number; format?: string; labels?: boolean },
+  options: { title: string; valueTitle?: string; logScale?: boolean; budget?: number; width?: number; height?: number; format?: string; labels?: boolean; ratios?: boolean; fit?: boolean },
 ): Promise<string> {
   const grouped = data.some((d) => d.group);
-  const baseline = options.logScale ? logBaseline([...data.map((d) => d.value), ...(options.budget ? [options.budget] : [])]) : 0;
-  const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
+  const values = [...data.map((d) => d.value), ...(options.budget !== undefined ? [options.budget] : [])];
+  const format = options.format ?? ',.1f';
+  const groups = [...new Set(data.map((d) => d.group ?? ''))];
+  const labels = [...new Set(data.map((d) => d.label))];
+  const colorByLabel = !grouped && labels.every((l) => namedColor(l));
+  const color = grouped
+    ? { color: { field: 'group', type: 'nominal', title: null, scale: colorScale(groups), legend: { orient: 'bottom' } } }
+    : colorByLabel
+      ? { color: { field: 'label', type: 'nominal', scale: colorScale(labels), legend: null } }
+      : {};
+  const yOffset = grouped ? { yOffset: { field: 'group', sort: groups } } : {};
+  const y = { field: 'label', type: 'nominal', title: null, sort: null };
+  const baseline = options.logScale ? logBaseline(values) : 0;
+  const top = options.logScale ? logTop(values) : undefined;
+  const decades = top ? Array.from({ length: Math.round(Math.log10(top / baseline)) + 1 }, (_, i) => baseline * 10 ** i) : [];
+  const valueTitle = options.valueTitle ?? '';
+  const x = options.logScale
+    ? {
+        field: 'value', type: 'quantitative',
+        title: `${valueTitle ? `${valueTitle}, ` : ''}log scale (each gridline ×10)`,
+        scale: { type: 'log', domain: [baseline, top], nice: false },
+        axis: { values: decades, format: ',~r' },
+      }
+    : { field: 'value', type: 'quantitative', title: valueTitle, axis: { format: ',~r' } };
+  const layers: unknown[] = [
     {
       mark: { type: 'bar', tooltip: true },
-      encoding: {
-        y: { field: 'label', type: 'nominal', title: null, sort: null },
-        x: { field: 'value', type: 'quantitative', title: options.valueTitle ?? '', scale: options.logScale ? { type: 'log', domainMin: baseline } : {}, axis: { format: ',~r' } },
-        ...(options.logScale ? { x2: { datum: baseline } } : {}),
-        ...(grouped ? { color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom' } }, yOffset: { field: 'group' } } : {}),
-      },
+      encoding: { y, x, ...(options.logScale ? { x2: { datum: baseline } } : {}), ...color, ...yOffset },
     },
   ];
-  // The budget line under the values, so that a label it crosses stays readable.
   if (options.budget !== undefined) {
-    layers.push({ mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { x: { datum: options.budget } } });
+    layers.push({ data: { values: [{}] }, mark: { type: 'rule', color: 'firebrick', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { x: { datum: options.budget } } });
   }
   if (options.labels) {
-    // Each bar's value at its end: on a linear scale a short bar is still read exactly.
+    // 3 px after the bar's end; when the label would straddle the line, 4 px beyond the line.
+    const end = "scale('x', datum.value)";
+    const width = `length(format(datum.value, '${format}')) * ${LABEL_CHAR_PX}`;
+    const line = options.budget !== undefined ? `scale('x', ${options.budget})` : undefined;
+    const dx = line ? { expr: `${end} + 3 <= ${line} + 2 && ${end} + 3 + ${width} >= ${line} - 2 ? ${line} + 4 - ${end} : 3` } : 3;
     layers.push({
-      mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
-      encoding: {
-        y: { field: 'label', type: 'nominal', sort: null },
-        x: { field: 'value', type: 'quantitative' },
-        text: { field: 'value', type: 'quantitative', format: options.format ?? ',.1f' },
-        ...(grouped ? { yOffset: { field: 'group' } } : {}),
-      },
+      mark: { type: 'text', align: 'left', dx, fontSize: LABEL_FONT_PX },
+      encoding: { y, x: { field: 'value', type: 'quantitative' }, text: { field: 'value', type: 'quantitative', format }, ...yOffset },
     });
   }
-  return vegaLiteSvg({ title: options.title, width: options.width ?? 480, ...(options.height ? { height: options.height } : {}), data: { values: data }, layer: layers } as TopLevelSpec);
+  if (options.logScale && grouped && groups.length > 1 && options.ratios !== false) {
+    const ratios = labels.flatMap((label) => {
+      const own = data.filter((d) => d.label === label && d.value > 0).map((d) => d.value);
+      return own.length > 1 ? [{ label, ratio: Math.max(...own) / Math.min(...own) }] : [];
+    });
+    const ratioText = (r: number) => `×${r >= 10 ? Math.round(r).toLocaleString('en-US') : r.toFixed(1)}`;
+    layers.push({
+      data: { values: ratios.map((r) => ({ label: r.label, text: ratioText(r.ratio) })) },
+      mark: { type: 'text', align: 'left', fontSize: 11, fontWeight: 'bold', fill: '#444' },
+      encoding: { y, x: { value: { expr: 'width + 12' } }, text: { field: 'text' } },
+    });
+    layers.push({
+      data: { values: [{ text: 'slowest ÷ fastest' }] },
+      mark: { type: 'text', align: 'left', baseline: 'bottom', fontSize: 10, fill: '#444', dy: -4 },
+      encoding: { x: { value: { expr: 'width + 12' } }, y: { value: 0 }, text: { field: 'text' } },
+    });
+  }
+  const size = { width: options.width ?? 480, ...(options.height ? { height: options.height } : {}) };
+  const autosize = options.fit ? { autosize: { type: 'fit', contains: 'padding' } } : {};
+  return vegaLiteSvg({ title: options.title, ...size, ...autosize, data: { values: data }, layer: layers } as TopLevelSpec);
 }
 
 export interface SeriesPoint {
@@ -78,7 +203,7 @@ export interface SeriesPoint {
   series: string;
 }
 
-/** Lines of y against x, one per series, with an optional horizontal budget line. */
+/** Lines of y against x, one per series (coloured by name, as colorsByName does), with an optional horizontal budget line. */
 export function lineChart(data: SeriesPoint[], options: { title: string; xTitle: string; yTitle: string; budget?: number; logY?: boolean; width?: number }): Promise<string> {
   const layer: unknown[] = [
     {
@@ -86,11 +211,11 @@ export function lineChart(data: SeriesPoint[], options: { title: string; xTitle:
       encoding: {
         x: { field: 'x', type: 'quantitative', title: options.xTitle, axis: { tickCount: 5, format: '~s' } },
         y: { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log', nice: false } : {} },
-        color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom', columns: 2 } },
+        color: { field: 'series', type: 'nominal', title: null, scale: colorScale(data.map((d) => d.series)), legend: { labelLimit: 320, orient: 'bottom', columns: 2 } },
       },
     },
   ];
-  if (options.budget !== undefined) layer.push({ mark: { type: 'rule', color: 'firebrick', strokeDash: [4, 3] }, encoding: { y: { datum: options.budget } } });
+  if (options.budget !== undefined) layer.push({ data: { values: [{}] }, mark: { type: 'rule', color: 'firebrick', strokeWidth: 1.5, strokeDash: [4, 3] }, encoding: { y: { datum: options.budget } } });
   return vegaLiteSvg({ title: options.title, width: options.width ?? 480, height: 260, data: { values: data }, layer } as TopLevelSpec);
 }
 

@@ -94,8 +94,8 @@ async function panelBody(panel: GrafanaPanel, rows: Record<string, unknown>[]): 
       const label = panel.options?.xField ?? Object.keys(rows[0] ?? {})[0] ?? 'label';
       if (rows.length === 0) return '<div style="margin-top:40px;text-align:center;color:#8e8e8e">No data</div>';
       const data = rows.map((r) => ({ label: String(r[label]), value: Number(Object.values(r).find((v) => typeof v === 'number') ?? 0) }));
-      // Bars fill the panel as Grafana's do: less the labels, the axis and its title.
-      return `<div style="background:white;height:${bodyHeight}px">${await barChart(data, { title: '', valueTitle: 'EUR', width: bodyWidth - 134, height: bodyHeight - 60, format: ',.0f' })}</div>`;
+      // Bars fill the panel as Grafana's do: the chart, its labels and axis included, fits the body; each bar shows its value.
+      return `<div style="background:white;width:${bodyWidth}px;height:${bodyHeight}px">${await barChart(data, { title: '', valueTitle: 'EUR', width: bodyWidth, height: bodyHeight, fit: true, labels: true, format: ',.0f' })}</div>`;
     }
     default:
       return `<div>panel type ${escapeHtml(panel.type)} is not drawn here</div>`;

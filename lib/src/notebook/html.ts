@@ -47,13 +47,50 @@ export function htmlTable(rows: readonly object[], options: { caption?: string; 
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}${more}</tbody></table>`;
 }
 
-/** A SQL statement as a Markdown code block, with a line saying where it runs. */
-export function sqlBlock(sql: string, note?: string): string {
-  return `${note ? `${note}\n\n` : ''}\`\`\`sql\n${sql.trim()}\n\`\`\``;
+/**
+ * A code box that keeps its shape wherever a notebook shows it: monospace, every line kept,
+ * a line wider than the output wrapped at a space (or, for one long word, anywhere) instead of
+ * running off the page. Inline styles, because nbconvert's HTML export sets output `pre`s in the
+ * text font and breaks words anywhere (`word-break: break-all`). Plain values, no CSS variables:
+ * JupyterLab's sanitizer drops a style it cannot check (a `var()` colour, a quoted font name),
+ * and it sanitizes an output of a notebook it does not trust.
+ */
+const CODE_BOX_STYLE = [
+  'margin:0.4em 0 0.8em',
+  'padding:6px 8px',
+  'border:1px solid #e0e0e0',
+  'border-radius:3px',
+  'background-color:#f5f5f5',
+  'color:#1f1f1f',
+  'font-family:Menlo, Consolas, DejaVu Sans Mono, Liberation Mono, monospace',
+  'font-size:var(--jp-code-font-size, 13px)',
+  'line-height:1.45',
+  'white-space:pre-wrap',
+  'overflow-wrap:anywhere',
+  'word-break:normal',
+  'overflow-x:auto',
+].join(';');
+
+/** A note above a code box: its text escaped, its `code` and **bold** spans kept. */
+const noteHtml = (note: string) => `<p>${escapeHtml(note).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')}</p>\n\n`;
+
+/**
+ * Code as HTML that reads the same through `tslab.display.html` and `tslab.display.markdown`
+ * (alone or after a heading): a `<pre>` block, which Markdown passes through whole, blank
+ * lines included, and nbconvert's export keeps as it is.
+ */
+function codeBlock(language: string, code: string, note?: string): string {
+  return `${note ? noteHtml(note) : ''}<pre style="${CODE_BOX_STYLE}"><code class="language-${language}">${escapeHtml(code)}</code></pre>`;
 }
 
+/** A SQL statement in a code box, with a line saying where it runs; show it with `tslab.display.html` or `tslab.display.markdown`. */
+export function sqlBlock(sql: string, note?: string): string {
+  return codeBlock('sql', sql.trim(), note);
+}
+
+/** A shell command in a code box, as sqlBlock. */
 export function shellBlock(command: string, note?: string): string {
-  return `${note ? `${note}\n\n` : ''}\`\`\`sh\n${command}\n\`\`\``;
+  return codeBlock('sh', command, note);
 }
 
 /** The configuration without secrets, as rows for htmlTable. */
