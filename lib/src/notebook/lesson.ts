@@ -7,6 +7,7 @@ import { loadConfig, type KitConfig } from '../config.js';
 import { ensureDatabase } from '../database/admin.js';
 import { openDatabase, type Database } from '../database/database.js';
 import { createKafka, type KafkaClient } from '../kafka/client.js';
+import { targetOf, type Target } from '../targets/index.js';
 
 export interface Lesson {
   config: KitConfig;
@@ -18,6 +19,8 @@ export interface Lesson {
    * topic of its own (the notebook test) leaves no `test` topic behind.
    */
   testTopic: string;
+  /** What differs between SingleStore and MariaDB, for this lesson's database. */
+  target: Target;
   /** SingleStore runs its statements as shown; MariaDB runs the kit's analog. */
   onSingleStore: boolean;
   /** The line above a SingleStore statement: whether it runs here or is shown beside its analog. */
@@ -30,14 +33,15 @@ export interface Lesson {
 export async function openLesson(config: KitConfig = loadConfig()): Promise<Lesson> {
   await ensureDatabase(config.database);
   const db = openDatabase(config.database);
-  const onSingleStore = config.database.target === 'singlestore';
+  const target = targetOf(config.database);
   return {
     config,
     db,
     kafka: createKafka(config.kafka),
     testTopic: lessonTestTopic(config.kafka.topic),
-    onSingleStore,
-    runsHere: onSingleStore ? 'Runs as shown:' : 'SingleStore SQL; on MariaDB the kit runs its own equivalent:',
+    target,
+    onSingleStore: target.runsSingleStoreSql,
+    runsHere: target.runsHere,
     close: () => db.close(),
   };
 }
