@@ -40,7 +40,18 @@ import { PanelBuilder as BarChartPanelBuilder } from '@grafana/grafana-foundatio
 import { MapCenterID, MapViewConfigBuilder, PanelBuilder as GeomapPanelBuilder, TooltipMode, TooltipOptionsBuilder } from '@grafana/grafana-foundation-sdk/geomap';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
-import { CAMPAIGN_VARIABLE, CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, GrafanaError, TABLE_CHOICES, TABLE_VARIABLE, toGrafanaPanelSql, type DashboardQuery } from '@donations/lib';
+import {
+  CAMPAIGN_VARIABLE,
+  CAMPAIGN_VARIABLE_SQL,
+  DASHBOARD_QUERIES,
+  GrafanaError,
+  TABLE_VARIABLE,
+  TOTALS_PANEL_SOURCES,
+  tableChoices,
+  toGrafanaPanelSql,
+  type DashboardQuery,
+  type GrafanaPanelSource,
+} from '@donations/lib';
 import { MySqlQueryBuilder } from './mysql-query.js';
 
 export const DASHBOARD_UID = 'donations';
@@ -54,6 +65,9 @@ const DATASOURCE: DataSourceRef = { type: 'mysql', uid: `\${${DATASOURCE_VARIABL
 /** Amounts are whole euros (the producer sends 1..10). */
 const AMOUNT_UNIT = 'currencyEUR';
 const REFRESH = '250ms';
+/** What the panels answer from beside the row tables: lesson 09's totals. */
+export const PANEL_SOURCES: readonly GrafanaPanelSource[] = TOTALS_PANEL_SOURCES;
+const TABLE_CHOICES = tableChoices(PANEL_SOURCES);
 
 export function donationsDashboard(): Dashboard {
   const builder = new DashboardBuilder('Donations')
@@ -114,7 +128,7 @@ function withQuery<B extends QueryPanelBuilder<B>>(builder: B, query: DashboardQ
     .title(query.title)
     .description(`Query ${query.number} (${query.key}) of lib/src/dashboard/queries.ts, run with the campaign and table picked above.`)
     .datasource(DATASOURCE)
-    .withTarget(new MySqlQueryBuilder(toGrafanaPanelSql(query)).refId('A').datasource(DATASOURCE));
+    .withTarget(new MySqlQueryBuilder(toGrafanaPanelSql(query, PANEL_SOURCES)).refId('A').datasource(DATASOURCE));
 }
 
 function panelFor(query: DashboardQuery): Builder<Panel> {

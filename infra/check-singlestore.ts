@@ -27,7 +27,9 @@ import {
   openDatabase,
   pipelineBrokersProblem,
   produceLine,
+  singlestoreTarget,
   skipErrorsFor,
+  targetOf,
   uniqueTopicName,
   SqlError,
   type KitConfig,
@@ -44,7 +46,7 @@ interface Check {
 /** The server, as the suite will find it; throws one line naming what is missing. */
 async function preflight(config: KitConfig): Promise<{ version: string; checks: Check[] }> {
   const checks: Check[] = [];
-  if (config.database.target !== 'singlestore') {
+  if (!targetOf(config.database).runsSingleStoreSql) {
     throw new KitError(
       `DATABASE_URL points at ${config.database.target}, not SingleStore: run with DATABASE_URL=singlestore://user:password@host:port/database (in .env or the environment)`,
     );
@@ -53,7 +55,7 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
   if (brokers) throw brokers;
   const where = `${config.database.host}:${config.database.port}`;
   const server = await checkDatabase(config.database, 10_000);
-  if (server.flavour !== 'singlestore') {
+  if (!singlestoreTarget.serverFlavours.includes(server.flavour)) {
     throw new KitError(`DATABASE_URL says singlestore:// but the server at ${where} is ${server.flavour} ${server.version}: point DATABASE_URL at your SingleStore server`);
   }
   checks.push({ check: 'server', result: `SingleStore ${server.version} at ${where}` });
@@ -84,7 +86,7 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
     await produceLine(kafka, topic, 'check');
     const db = openDatabase(settings);
     try {
-      await db.execute(messagesTableDdl('singlestore', 'messages').sql);
+      await db.execute(messagesTableDdl(singlestoreTarget.name, 'messages').sql);
       const pipeline = new SingleStorePipeline({ db, kafka }, { name: 'kit_check', topic, table: 'messages', format: 'lines' });
       try {
         await pipeline.create();

@@ -1,7 +1,7 @@
 /** The Docker path of `npm run up`: docker compose with the kit's compose file. */
 import { spawnSync } from 'node:child_process';
 import { $ } from 'zx';
-import { SetupError, readEnvironment, type KitConfig } from '@donations/lib';
+import { SetupError, readEnvironment, targetOf, type KitConfig } from '@donations/lib';
 import { ROOT, isLocalHost, type ServiceName } from './services.js';
 
 $.verbose = false;
@@ -37,7 +37,7 @@ export function dockerProblem(env: NodeJS.ProcessEnv = process.env): string | un
 
 /** The dev container runs when the target is SingleStore on this machine; Helios needs none. */
 export function usesSingleStoreDevContainer(config: KitConfig): boolean {
-  return config.database.target === 'singlestore' && isLocalHost(config.database.host);
+  return targetOf(config.database).composeProfile !== undefined && isLocalHost(config.database.host);
 }
 
 /**
@@ -58,7 +58,7 @@ export function singleStoreDevContainerProblem(config: KitConfig, env: Record<st
 
 export function composeServices(config: KitConfig): ServiceName[] {
   const services: ServiceName[] = ['kafka', 'grafana'];
-  services.push(usesSingleStoreDevContainer(config) ? 'singlestore' : 'mariadb');
+  services.push(usesSingleStoreDevContainer(config) ? targetOf(config.database).service : 'mariadb');
   return services;
 }
 
@@ -82,7 +82,7 @@ function engineSize(env: NodeJS.ProcessEnv): { cpus: number; memoryBytes: number
 export async function composeUp(config: KitConfig): Promise<void> {
   const problem = dockerProblem() ?? (usesSingleStoreDevContainer(config) ? singleStoreDevContainerProblem(config, readEnvironment()) : undefined);
   if (problem) throw new SetupError(problem);
-  const profile = usesSingleStoreDevContainer(config) ? ['--profile', 'singlestore'] : [];
+  const profile = usesSingleStoreDevContainer(config) ? ['--profile', targetOf(config.database).composeProfile!] : [];
   const env = { ...process.env, ...singleStoreLimits(engineSize(process.env)) };
   // --wait returns once every started service's healthcheck passes (each means "ready").
   await $({ cwd: ROOT, verbose: true, env })`docker compose ${profile} up -d --wait ${composeServices(config)}`;

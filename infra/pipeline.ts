@@ -2,7 +2,7 @@
  * `npm run pipeline`: the donations pipeline. Creates what is missing, then runs it until
  * Ctrl-C (on SingleStore: starts it in the database and follows it), printing progress.
  */
-import { KitError, createKafka, openDatabase, setUpDonationsPipeline, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
+import { KitError, createKafka, targetOf, openDatabase, setUpDonationsPipeline, DONATIONS_TABLE, type Pipeline } from '@donations/lib';
 import { countFlag, endProgress, flags, progressLine, stopOnSignals } from './cli.js';
 import { loadKitConfig, runScript } from './services.js';
 
@@ -34,7 +34,7 @@ await runScript(async () => {
   const db = openDatabase(config.database);
   const pipeline = await setUpDonationsPipeline({ db, kafka: createKafka(config.kafka) }, { schema, table: (args.table as string | undefined) ?? DONATIONS_TABLE });
   try {
-    console.log(`-- ${config.database.target === 'singlestore' ? 'running' : 'the kit runs the equivalent of'}:\n${pipeline.statements.create()}\n`);
+    console.log(`-- ${targetOf(config.database).runsSingleStoreSql ? 'running' : 'the kit runs the equivalent of'}:\n${pipeline.statements.create()}\n`);
     if (args.status) return await printStatus(pipeline);
     if (testCount) return console.table(await pipeline.test(testCount));
     if (foreground) return console.table(await pipeline.runForeground(foreground));

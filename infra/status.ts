@@ -1,5 +1,5 @@
 /** `npm run status`: what runs where, and how to connect to it. No passwords are printed. */
-import { checkDatabase, isKafkaReachable, loadConfig, type KitConfig } from '@donations/lib';
+import { checkDatabase, isKafkaReachable, loadConfig, targetOf, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable } from './docker.js';
 import { isPortOpen, isProcessAlive, loadKitConfig, printTable, readStartedServices, runScript, type ServiceState, type StatusRow } from './services.js';
 import { isMainModule } from './cli.js';
@@ -18,7 +18,7 @@ export async function printStatus(config: KitConfig = loadConfig()): Promise<voi
   rows.push({ service: 'kafka', address: brokers, state: `${kafkaUp ? 'running' : 'down'} (${who(started.kafka)})`, connect: `kcat -b ${brokers} -L` });
 
   const db = config.database;
-  const dbService = db.target === 'singlestore' ? 'singlestore' : 'mariadb';
+  const dbService = targetOf(db).service;
   let dbState = 'down';
   try {
     const { version, flavour } = await checkDatabase(db, 3_000);

@@ -4,7 +4,7 @@
  * processes of the current user (Kafka from the locked jars of Maven Central, MariaDB from
  * the installed server).
  */
-import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, ensureTotalsTables, isKafkaReachable, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
+import { SetupError, checkDatabase, ensureDatabase, ensureReadOnlyUser, ensureTotalsTables, isKafkaReachable, targetOf, openDatabase, GRAFANA_READER_USER, type KitConfig } from '@donations/lib';
 import { dockerEngineAvailable, composeServices, composeUp } from './docker.js';
 import { startLocalKafka, startLocalMariadb } from './local-services.js';
 import { ensureDotEnv, isLocalHost, isProcessAlive, loadKitConfig, readStartedServices, recordStartedService, runScript, splitHostPort } from './services.js';
@@ -58,7 +58,7 @@ export async function up(options: { quiet: boolean }): Promise<void> {
 
   if (await databaseAnswers(config)) {
     log(`database: already answering at ${config.database.host}:${config.database.port}`);
-  } else if (mode === 'local' && isLocalHost(config.database.host) && config.database.target === 'mariadb') {
+  } else if (mode === 'local' && isLocalHost(config.database.host) && targetOf(config.database).startsWithoutDocker) {
     const started = readStartedServices(config).mariadb;
     if (started?.mode === 'local' && isProcessAlive(started.pid)) {
       // Our server runs but refuses the URL's credentials: .env changed since it was set up.

@@ -45,6 +45,10 @@ export * from './pipeline/index.js';
 export * from './dashboard/index.js';
 // Aggregates at ingest
 export * from './aggregates/index.js';
+// The local pipeline that also takes lesson 09's `keepTotals` (over pipeline/'s, which has only the hook).
+export { LocalPipeline, type LocalPipelineOptions } from './aggregates/local-pipeline.js';
+// The database targets
+export * from './targets/index.js';
 // Notebook helpers
 export * from './notebook/index.js';
 // Lesson steps

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { CAMPAIGN_VARIABLE_SQL, DASHBOARD_QUERIES, DEFAULT_DATABASE_NAME, GRAFANA_PASSWORD_PLACEHOLDER, GRAFANA_READER_USER, parseDotEnv, toGrafanaPanelSql, toGrafanaSql } from '@donations/lib';
-import { DASHBOARD_JSON_PATH, donationsDashboard, donationsDashboardJson } from '../../grafana/donations-dashboard.js';
+import { DASHBOARD_JSON_PATH, PANEL_SOURCES, donationsDashboard, donationsDashboardJson } from '../../grafana/donations-dashboard.js';
 import type { MySqlQuery } from '../../grafana/mysql-query.js';
 import { dotEnvFromExample } from '../../infra/services.js';
 
@@ -42,7 +42,7 @@ describe('grafana/dashboards/donations.json', () => {
     panels.forEach((panel, index) => {
       const [target, ...others] = panel.targets as unknown as MySqlQuery[];
       expect(others).toHaveLength(0);
-      expect(target).toMatchObject({ refId: 'A', rawSql: toGrafanaPanelSql(DASHBOARD_QUERIES[index]!), format: 'table', rawQuery: true, editorMode: 'code' });
+      expect(target).toMatchObject({ refId: 'A', rawSql: toGrafanaPanelSql(DASHBOARD_QUERIES[index]!, PANEL_SOURCES), format: 'table', rawQuery: true, editorMode: 'code' });
       expect(target!.rawSql).toContain('campaign_id = $campaign');
     });
     // Written out once: the count on the rows, or on the totals when $table names them.

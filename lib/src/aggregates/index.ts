@@ -2,5 +2,7 @@
 export { TOTALS_TABLES, AGGREGATED_TABLE, totalsTablesDdl, ensureTotalsTables, rebuildTotalsSql } from './tables.js';
 export { TOTALS_QUERIES } from './queries.js';
 export { TOTALS_PROCEDURE, totalsProcedureSql } from './procedure.js';
-export { setUpTotalsPipeline, resetTotals, TOTALS_PIPELINE } from './setup.js';
+export { setUpTotalsPipeline, resetTotals, TOTALS_PIPELINE, TOTALS_BATCH_WORK } from './setup.js';
+export { TOTALS_ROWS_HOOK } from './maintain.js';
+export { TOTALS_PANEL_SOURCE, TOTALS_PANEL_SOURCES } from './grafana.js';
 export { checkTotals, formatTotalsCheck, type TotalsCheck, type TotalsDifference } from './check.js';

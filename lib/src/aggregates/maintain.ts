@@ -8,7 +8,9 @@
  * totals against rows (check.ts) would show it.
  */
 import type { DatabaseConnection } from '../database/database.js';
+import { PipelineError } from '../errors.js';
 import { quoteIdentifier } from '../names.js';
+import type { BatchRowsHook } from '../pipeline/batch-hooks.js';
 import type { DonationRow } from '../pipeline/transform.js';
 import { NO_ORGANIZATION, TOTALS_TABLES as T } from './tables.js';
 
@@ -83,3 +85,32 @@ export async function addToTotals(connection: DatabaseConnection, rows: readonly
   await upsert(T.cityOrganization, ['campaign_id', 'city', 'organization'], cityOrganization);
   await upsert(T.second, ['campaign_id', 'second', 'city', 'organization'], second);
 }
+
+/**
+ * The local pipeline's rows hook that keeps the totals. Usually every row is new: the rows
+ * are written first, and if the table took them all (and no id came twice in the batch)
+ * they are what the totals count. Otherwise the write is undone to a savepoint, the new rows
+ * are found by asking the table, and written again: the exact count either way, without the
+ * lookup on the common path.
+ */
+export const TOTALS_ROWS_HOOK: BatchRowsHook = {
+  check(spec) {
+    if (spec.format !== 'donations-json') throw new PipelineError('totals are kept for donations only: use format donations-json');
+  },
+  async writeRows({ connection, table, rows: batch, write }) {
+    const rows = batch as readonly DonationRow[];
+    const distinct = new Set(rows.map((row) => row[0])).size;
+    await connection.execute('SAVEPOINT kit_rows');
+    const inserted = await write(rows);
+    if (inserted === rows.length && distinct === rows.length) {
+      await addToTotals(connection, rows);
+      return inserted;
+    }
+    await connection.execute('ROLLBACK TO SAVEPOINT kit_rows');
+    // The rows a batch adds, found before they are written: they are what the totals count.
+    const added = await freshRows(connection, table, rows);
+    const again = await write(rows);
+    await addToTotals(connection, added);
+    return again;
+  },
+};

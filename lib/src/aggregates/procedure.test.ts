@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { checkedSpec } from '../pipeline/pipeline.js';
-import { singleStoreStatements } from '../pipeline/statements.js';
+import { singleStoreStatements } from '../targets/singlestore-statements.js';
 import { TOTALS_PROCEDURE, totalsProcedureSql } from './procedure.js';
 import { totalsTablesDdl } from './tables.js';
 

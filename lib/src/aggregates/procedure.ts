@@ -11,13 +11,13 @@
  * `INTO PROCEDURE` (pipeline/statements.ts).
  */
 import { quoteIdentifier } from '../names.js';
+import { columnSql, DONATION_COLUMN_NAMES, DONATION_COLUMNS } from '../targets/columns.js';
 import { NO_ORGANIZATION, TOTALS_TABLES as T } from './tables.js';
 
 export const TOTALS_PROCEDURE = 'ingest_donations_with_totals';
 
-const COLUMNS = `transaction_id BIGINT NOT NULL, city VARCHAR(50) NOT NULL, latitude DECIMAL(9, 6), longitude DECIMAL(9, 6),
-    organization VARCHAR(50), transaction_date DATETIME NOT NULL, total_amount DECIMAL(10, 2) NOT NULL,
-    campaign_id INT NOT NULL, is_campaign_active TINYINT(1)`;
+/** The batch's columns as QUERY types: the rows table's, with NOT NULL (the batch) or without (what is kept of it). */
+const queryColumns = (form: 'query' | 'type') => DONATION_COLUMNS.map((column) => columnSql(column, form)).join(',\n    ');
 
 function upsert(table: string, keys: string, select: string): string {
   return `    INSERT INTO ${table} (campaign_id${keys ? `, ${keys}` : ''}, donations, amount)
@@ -25,17 +25,19 @@ function upsert(table: string, keys: string, select: string): string {
     ON DUPLICATE KEY UPDATE donations = donations + VALUES(donations), amount = amount + VALUES(amount);`;
 }
 
+/** One row per transaction_id of the batch: its first column as is, the others' MIN. */
+const firstOfEachId = DONATION_COLUMN_NAMES.map((name, i) => (i === 0 ? `b.${name}` : `MIN(b.${name})`)).join(', ');
+
 /** CREATE OR REPLACE PROCEDURE: send as one statement (DELIMITER is the command-line client's). */
 export function totalsProcedureSql(rowsTable: string): string {
   const rows = quoteIdentifier(rowsTable, 'table');
   const org = `COALESCE(organization, '${NO_ORGANIZATION}')`;
   return `CREATE OR REPLACE PROCEDURE ${TOTALS_PROCEDURE}(batch QUERY(
-    ${COLUMNS}))
+    ${queryColumns('query')}))
 AS
 DECLARE
-    fresh QUERY(${COLUMNS.replace(/ NOT NULL/g, '')}) =
-        SELECT b.transaction_id, MIN(b.city), MIN(b.latitude), MIN(b.longitude), MIN(b.organization),
-               MIN(b.transaction_date), MIN(b.total_amount), MIN(b.campaign_id), MIN(b.is_campaign_active)
+    fresh QUERY(${queryColumns('type')}) =
+        SELECT ${firstOfEachId}
         FROM batch b LEFT JOIN ${rows} d ON d.transaction_id = b.transaction_id
         WHERE d.transaction_id IS NULL
         GROUP BY b.transaction_id;

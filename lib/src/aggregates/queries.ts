@@ -5,52 +5,34 @@
  */
 import type { Database } from '../database/database.js';
 import type { DashboardQuery, QueryParams } from '../dashboard/queries.js';
+import { clausesSql, type QueryClauses } from '../dashboard/clauses.js';
 import { DASHBOARD_QUERIES } from '../dashboard/queries.js';
 import { TOTALS_TABLES as T } from './tables.js';
 
 const organization = "NULLIF(organization, '') AS organization";
 
-const TEXT: Record<number, string> = {
-  1: `SELECT COALESCE(SUM(donations), 0) AS donations
-FROM ${T.campaign}
-WHERE campaign_id = ?`,
-  2: `SELECT SUM(amount) AS total_donation_amount
-FROM ${T.campaign}
-WHERE campaign_id = ?`,
-  3: `SELECT city, ${organization}, amount AS total_donation_amount
-FROM ${T.cityOrganization}
-WHERE campaign_id = ?
-ORDER BY amount DESC
-LIMIT 1`,
-  4: `SELECT city, latitude, longitude, amount AS total_donation_amount
-FROM ${T.city}
-WHERE campaign_id = ?
-ORDER BY amount DESC`,
-  5: `SELECT ${organization}, amount AS total_donation_amount
-FROM ${T.organization}
-WHERE campaign_id = ?
-ORDER BY amount DESC`,
-  6: `SELECT city, SUM(amount) AS total_donation_amount
-FROM ${T.second}
-WHERE campaign_id = ?
-  AND second > UTC_TIMESTAMP() - INTERVAL ? SECOND
-GROUP BY city
-ORDER BY city ASC`,
-  7: `SELECT ${organization}, SUM(amount) AS total_donation_amount
-FROM ${T.second}
-WHERE campaign_id = ?
-  AND second > UTC_TIMESTAMP() - INTERVAL ? SECOND
-GROUP BY organization
-ORDER BY organization ASC`,
+const campaign = 'campaign_id = ?';
+const window = 'second > UTC_TIMESTAMP() - INTERVAL ? SECOND';
+
+const CLAUSES: Record<number, QueryClauses> = {
+  1: { select: 'COALESCE(SUM(donations), 0) AS donations', from: T.campaign, where: [campaign] },
+  2: { select: 'SUM(amount) AS total_donation_amount', from: T.campaign, where: [campaign] },
+  3: { select: `city, ${organization}, amount AS total_donation_amount`, from: T.cityOrganization, where: [campaign], orderBy: 'amount DESC', limit: 1 },
+  4: { select: 'city, latitude, longitude, amount AS total_donation_amount', from: T.city, where: [campaign], orderBy: 'amount DESC' },
+  5: { select: `${organization}, amount AS total_donation_amount`, from: T.organization, where: [campaign], orderBy: 'amount DESC' },
+  6: { select: 'city, SUM(amount) AS total_donation_amount', from: T.second, where: [campaign, window], groupBy: 'city', orderBy: 'city ASC' },
+  7: { select: `${organization}, SUM(amount) AS total_donation_amount`, from: T.second, where: [campaign, window], groupBy: 'organization', orderBy: 'organization ASC' },
 };
 
 /** The seven on the totals tables: the same parameters as the row queries. */
 export const TOTALS_QUERIES: readonly DashboardQuery[] = DASHBOARD_QUERIES.map((query) => {
-  const text = TEXT[query.number]!;
+  const clauses = CLAUSES[query.number]!;
+  const text = clausesSql(clauses);
   return {
     ...query,
     // The totals have tables of their own: a rows table passed in (by the measures) is not read.
     sql: () => text,
+    clauses: () => clauses,
     run: (db: Database, p: QueryParams) => db.query(text, query.params(p)),
   };
 });

@@ -1,36 +1,31 @@
 /**
  * Lesson 09's flow: the totals tables, a rows table in the kit's layout, and a pipeline that
  * writes both in each batch's transaction: a procedure pipeline on SingleStore, the kit's
- * pipeline with keepTotals on MariaDB.
+ * pipeline with the totals' rows hook on MariaDB (each target's createPipeline picks).
  */
-import { LocalPipeline } from '../pipeline/local.js';
 import type { Pipeline, PipelineHandles } from '../pipeline/pipeline.js';
-import { SingleStorePipeline } from '../pipeline/singlestore.js';
+import { targetOf, type BatchWork } from '../targets/index.js';
+import { TOTALS_ROWS_HOOK } from './maintain.js';
 import { TOTALS_PROCEDURE, totalsProcedureSql } from './procedure.js';
-import { AGGREGATED_TABLE, ensureTotalsTables, totalsTablesDdl } from './tables.js';
+import { AGGREGATED_TABLE, ensureTotalsTables, TOTALS_TABLES } from './tables.js';
 
 export const TOTALS_PIPELINE = 'donations_totals_consumer';
 
+/** Keeping the totals in each batch's transaction, in both targets' forms. */
+export const TOTALS_BATCH_WORK: BatchWork = {
+  procedure: { name: TOTALS_PROCEDURE, sql: totalsProcedureSql },
+  rowsHook: TOTALS_ROWS_HOOK,
+};
+
 export async function setUpTotalsPipeline(handles: PipelineHandles, options: { name?: string; topic?: string; batchIntervalMs?: number } = {}): Promise<Pipeline> {
-  const { db } = handles;
-  await ensureTotalsTables(db);
+  await ensureTotalsTables(handles.db);
   const spec = { name: options.name ?? TOTALS_PIPELINE, topic: options.topic ?? handles.kafka.topic, table: AGGREGATED_TABLE, format: 'donations-json' as const, batchIntervalMs: options.batchIntervalMs };
-  let pipeline: Pipeline;
-  if (db.target === 'singlestore') {
-    await db.execute(totalsProcedureSql(AGGREGATED_TABLE));
-    pipeline = new SingleStorePipeline(handles, { ...spec, procedure: TOTALS_PROCEDURE });
-  } else {
-    pipeline = new LocalPipeline(handles, spec, { keepTotals: true });
-  }
+  const pipeline = targetOf(handles.db).createPipeline(handles, spec, { batchWork: TOTALS_BATCH_WORK });
   await pipeline.create();
   return pipeline;
 }
 
 /** Empties the totals and the rows table, for a replay from the topic's beginning. */
 export async function resetTotals(handles: PipelineHandles): Promise<void> {
-  for (const ddl of totalsTablesDdl(handles.db.target)) {
-    const table = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(ddl.sql)![1]!;
-    await handles.db.execute(`TRUNCATE TABLE ${table}`);
-  }
-  await handles.db.execute(`TRUNCATE TABLE ${AGGREGATED_TABLE}`);
+  for (const table of [...Object.values(TOTALS_TABLES), AGGREGATED_TABLE]) await handles.db.execute(`TRUNCATE TABLE ${table}`);
 }

@@ -6,6 +6,7 @@
 import type { DatabaseTarget } from '../config.js';
 import type { Database } from '../database/database.js';
 import { layoutDdl, type DdlStatement } from '../database/schema.js';
+import { targetNamed, type TableDescription } from '../targets/index.js';
 
 export const TOTALS_TABLES = {
   campaign: 'donation_totals_campaign',
@@ -24,29 +25,40 @@ export const AGGREGATED_TABLE = 'donation_transactions_aggregated';
  */
 export const NO_ORGANIZATION = '';
 
+interface TotalsTable {
+  name: string;
+  purpose: string;
+  /** The grouping's key columns, after campaign_id. */
+  keys: readonly string[];
+  /** Columns kept beside the counts, not in the key. */
+  extra?: readonly string[];
+}
+
+const TOTALS_TABLE_LIST: readonly TotalsTable[] = [
+  { name: TOTALS_TABLES.campaign, purpose: 'per campaign: queries 1 and 2', keys: [] },
+  // A city's coordinates are those of its first donation: the 20 cities each have one place.
+  { name: TOTALS_TABLES.city, purpose: 'per campaign and city, with its coordinates: query 4', keys: ['city VARCHAR(50) NOT NULL'], extra: ['latitude DECIMAL(9, 6)', 'longitude DECIMAL(9, 6)'] },
+  { name: TOTALS_TABLES.organization, purpose: 'per campaign and organization: query 5', keys: ['organization VARCHAR(50) NOT NULL'] },
+  { name: TOTALS_TABLES.cityOrganization, purpose: 'per campaign, city and organization: query 3', keys: ['city VARCHAR(50) NOT NULL', 'organization VARCHAR(50) NOT NULL'] },
+  {
+    name: TOTALS_TABLES.second,
+    purpose: 'per campaign and second, by city and organization: the windows of queries 6 and 7',
+    keys: ['second DATETIME NOT NULL', 'city VARCHAR(50) NOT NULL', 'organization VARCHAR(50) NOT NULL'],
+  },
+];
+
+function describeTotals({ name, keys, extra = [] }: TotalsTable): TableDescription {
+  const keyNames = keys.map((key) => key.split(' ')[0]);
+  return {
+    name,
+    columns: ['campaign_id INT NOT NULL', ...keys, ...extra, 'donations BIGINT NOT NULL', 'amount DECIMAL(18, 2) NOT NULL'],
+    keys: [`PRIMARY KEY (${['campaign_id', ...keyNames].join(', ')})`],
+    charset: 'utf8mb4',
+  };
+}
+
 export function totalsTablesDdl(target: DatabaseTarget): DdlStatement[] {
-  const engine = target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : '';
-  const table = (name: string, purpose: string, keys: string[], extra: string[] = []) => ({
-    purpose,
-    sql: `CREATE TABLE IF NOT EXISTS ${name} (
-    campaign_id INT NOT NULL,
-${[...keys.map((k) => `    ${k}`), ...extra.map((e) => `    ${e}`)].join(',\n')}${keys.length || extra.length ? ',\n' : ''}    donations BIGINT NOT NULL,
-    amount DECIMAL(18, 2) NOT NULL,
-    PRIMARY KEY (campaign_id${keys.map((k) => `, ${k.split(' ')[0]}`).join('')})
-)${engine}`,
-  });
-  return [
-    table(TOTALS_TABLES.campaign, 'per campaign: queries 1 and 2', []),
-    // A city's coordinates are those of its first donation: the 20 cities each have one place.
-    table(TOTALS_TABLES.city, 'per campaign and city, with its coordinates: query 4', ['city VARCHAR(50) NOT NULL'], ['latitude DECIMAL(9, 6)', 'longitude DECIMAL(9, 6)']),
-    table(TOTALS_TABLES.organization, 'per campaign and organization: query 5', ['organization VARCHAR(50) NOT NULL']),
-    table(TOTALS_TABLES.cityOrganization, 'per campaign, city and organization: query 3', ['city VARCHAR(50) NOT NULL', 'organization VARCHAR(50) NOT NULL']),
-    table(TOTALS_TABLES.second, 'per campaign and second, by city and organization: the windows of queries 6 and 7', [
-      'second DATETIME NOT NULL',
-      'city VARCHAR(50) NOT NULL',
-      'organization VARCHAR(50) NOT NULL',
-    ]),
-  ];
+  return TOTALS_TABLE_LIST.map((table) => ({ purpose: table.purpose, sql: targetNamed(target).tableDdl(describeTotals(table)) }));
 }
 
 /**

@@ -14,6 +14,7 @@ import type { DatabaseTarget } from '../config.js';
 import type { Database } from '../database/database.js';
 import type { DdlStatement } from '../database/schema.js';
 import { KitError, SqlError } from '../errors.js';
+import { targetNamed } from '../targets/index.js';
 import type { ProduceSummary } from '../kafka/producer.js';
 import { CITIES, Campaign, ID_BLOCK, MAX_CAMPAIGN_ID, createRandom, type City } from './generator.js';
 
@@ -35,18 +36,22 @@ export function campaignsTableDdl(target: DatabaseTarget): DdlStatement {
   return {
     // DATETIME(6): "SingleStore supports DATETIME type only with precision 0 and 6".
     purpose: 'campaigns: one row each, with what the producer sent (for reconciliation)',
-    sql: `CREATE TABLE IF NOT EXISTS ${CAMPAIGNS_TABLE} (
-    campaign_id INT NOT NULL,
-    cities VARCHAR(255) NOT NULL,
-    seed BIGINT NOT NULL,
-    started_at DATETIME(6) NOT NULL,
-    ended_at DATETIME(6) NULL,
-    events_sent BIGINT NOT NULL DEFAULT 0,
-    amount_sent DECIMAL(18, 2) NOT NULL DEFAULT 0,
-    first_transaction_id BIGINT NOT NULL DEFAULT 0,
-    last_transaction_id BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (campaign_id)
-)${target === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : ''}`,
+    sql: targetNamed(target).tableDdl({
+      name: CAMPAIGNS_TABLE,
+      columns: [
+        'campaign_id INT NOT NULL',
+        'cities VARCHAR(255) NOT NULL',
+        'seed BIGINT NOT NULL',
+        'started_at DATETIME(6) NOT NULL',
+        'ended_at DATETIME(6) NULL',
+        'events_sent BIGINT NOT NULL DEFAULT 0',
+        'amount_sent DECIMAL(18, 2) NOT NULL DEFAULT 0',
+        'first_transaction_id BIGINT NOT NULL DEFAULT 0',
+        'last_transaction_id BIGINT NOT NULL DEFAULT 0',
+      ],
+      keys: ['PRIMARY KEY (campaign_id)'],
+      charset: 'utf8mb4',
+    }),
   };
 }
 

@@ -5,11 +5,11 @@
  * Grafana does before the SQL reaches the server (variables, then the MySQL data source's
  * time macros), so that machines without a Grafana server can still run every panel.
  */
-import { TOTALS_QUERIES } from '../aggregates/queries.js';
-import { AGGREGATED_TABLE } from '../aggregates/tables.js';
 import { CAMPAIGNS_TABLE } from '../campaigns/ledger.js';
 import { DONATIONS_TABLE, OPTIMIZED_TABLE } from '../database/schema.js';
+import type { Database } from '../database/database.js';
 import { GrafanaError } from '../errors.js';
+import { clausesSql, type QueryClauses } from './clauses.js';
 import type { DashboardQuery } from './queries.js';
 
 /** The dashboard's campaign variable: `$campaign` in every panel's SQL. */
@@ -22,12 +22,35 @@ export const CAMPAIGN_VARIABLE_SQL = `SELECT campaign_id FROM ${CAMPAIGNS_TABLE}
  * last step (watching the dashboard after re-keying) can be done in Grafana.
  */
 export const TABLE_VARIABLE = 'table';
-export const TABLE_CHOICES: readonly { text: string; value: string }[] = [
+
+export interface TableChoice {
+  text: string;
+  value: string;
+}
+
+/** The row tables the panels read with the queries as they are. */
+export const TABLE_CHOICES: readonly TableChoice[] = [
   { text: 'naive', value: DONATIONS_TABLE },
   { text: 'optimized', value: OPTIMIZED_TABLE },
-  // Lesson 09: the panels read the totals kept beside this table.
-  { text: 'aggregates', value: AGGREGATED_TABLE },
 ];
+
+/**
+ * Another answer to the panels' questions, which a dashboard composes in (lesson 09's
+ * totals, aggregates/grafana.ts): when the Table variable names `choice.value`, each panel
+ * runs `panelSql(query)` instead of the query on the rows.
+ */
+export interface GrafanaPanelSource {
+  choice: TableChoice;
+  /** The same question on this source; undefined when it has none. */
+  panelQuery(query: DashboardQuery): DashboardQuery | undefined;
+  /** Creates what its SQL reads, so that every panel runs wherever the dashboard reads. */
+  ensureTables(db: Database): Promise<void>;
+}
+
+/** The Table variable's choices: the row tables, then each source's. */
+export function tableChoices(sources: readonly GrafanaPanelSource[]): TableChoice[] {
+  return [...TABLE_CHOICES, ...sources.map((source) => source.choice)];
+}
 /** A table name no lesson uses, to find where sql() puts the table. */
 const TABLE_MARKER = 'kit_grafana_table_marker';
 
@@ -40,52 +63,66 @@ const CAMPAIGN_MARKER = Number.MIN_SAFE_INTEGER;
  * table named by `${table}` unless a table is given.
  */
 export function toGrafanaSql(query: DashboardQuery, table?: string): string {
-  const sql = table ? query.sql(table) : query.sql(TABLE_MARKER).replaceAll(TABLE_MARKER, `\${${TABLE_VARIABLE}}`);
+  return clausesSql(grafanaClauses(query, table));
+}
+
+/** toGrafanaSql's clauses: the conditions' placeholders are the only ones a query has. */
+function grafanaClauses(query: DashboardQuery, table?: string): QueryClauses {
+  if (!query.clauses) throw new GrafanaError(`query ${query.number} (${query.key}) has no clauses: define it with defineQuery in lib/src/dashboard/queries.ts`);
+  const written = query.clauses(table ?? TABLE_MARKER);
+  const clauses = table ? written : { ...written, from: written.from.replaceAll(TABLE_MARKER, `\${${TABLE_VARIABLE}}`) };
   const values = query.params({ campaignId: CAMPAIGN_MARKER });
-  const pieces = sql.split('?');
-  if (pieces.length - 1 !== values.length) {
+  const placeholders = clauses.where.reduce((n, condition) => n + condition.split('?').length - 1, 0);
+  if (placeholders !== values.length) {
     throw new GrafanaError(
-      `query ${query.number} (${query.key}) has ${pieces.length - 1} placeholders but ${values.length} parameters: ` +
+      `query ${query.number} (${query.key}) has ${placeholders} placeholders but ${values.length} parameters: ` +
         'make params() return one value per ? in its SQL',
     );
   }
-  return pieces.reduce((text, piece, index) => text + grafanaValue(query, values[index - 1]) + piece);
+  let next = 0;
+  const where = clauses.where.map((condition) =>
+    condition
+      .split('?')
+      .reduce((text, piece) => text + grafanaValue(query, values[next++]) + piece),
+  );
+  return { ...clauses, where };
 }
 
 /**
  * A panel's SQL for the dashboard: the query on the table the Table variable names, or, when
- * it names lesson 09's table, the same question on the totals. Both halves are one
- * statement; the half whose condition is false is never read (a constant false WHERE), and
- * the order and limit of the question apply to the half that answers.
+ * it names a source's table, the same question on that source. All halves are one
+ * statement; a half whose condition is false is never read (a constant false WHERE), and
+ * the order and limit of the question apply to the half that answers. Without sources, the
+ * query on the rows.
  */
-export function toGrafanaPanelSql(query: DashboardQuery): string {
-  const totals = TOTALS_QUERIES.find((q) => q.key === query.key);
-  if (!totals) throw new GrafanaError(`query ${query.number} (${query.key}) has no totals version: add it to lib/src/aggregates/queries.ts`);
-  const onTotals = `'\${${TABLE_VARIABLE}}' = '${AGGREGATED_TABLE}'`;
-  // In WHERE, a false condition spares the read; without GROUP BY an aggregate still gives one
-  // row, which HAVING then drops.
-  const gate = (sql: string, condition: string) =>
-    sql.replace(/^WHERE campaign_id = \$campaign$/m, `WHERE campaign_id = $${CAMPAIGN_VARIABLE} AND ${condition}`) + (/\bGROUP BY\b/.test(sql) ? '' : `\nHAVING ${condition}`);
-  const tail = /\n(ORDER BY [^\n]+)(?:\n(LIMIT \d+))?$/;
-  const split = (sql: string) => {
-    const match = tail.exec(sql);
-    return { body: match ? sql.slice(0, match.index) : sql, order: match?.[1] ?? '', limit: match?.[2] ?? '' };
-  };
-  const rows = split(toGrafanaSql(query));
-  const summed = split(toGrafanaSql(totals, AGGREGATED_TABLE));
-  // Outside the union the order names the result's columns, not a table's.
-  const order = rows.order.replace(/SUM\(total_amount\)/g, 'total_donation_amount');
-  return [
-    'SELECT * FROM (',
-    gate(rows.body, `NOT ${onTotals}`),
-    'UNION ALL',
-    gate(summed.body, onTotals),
-    ') AS panel',
-    order,
-    rows.limit,
-  ]
+export function toGrafanaPanelSql(query: DashboardQuery, sources: readonly GrafanaPanelSource[] = []): string {
+  if (sources.length === 0) return toGrafanaSql(query);
+  const picks = (source: GrafanaPanelSource) => `'\${${TABLE_VARIABLE}}' = '${source.choice.value}'`;
+  const rows = grafanaClauses(query);
+  const halves = [
+    gated(rows, sources.map((source) => `NOT ${picks(source)}`).join(' AND ')),
+    ...sources.map((source) => {
+      const answer = source.panelQuery(query);
+      if (!answer) throw new GrafanaError(`query ${query.number} (${query.key}) has no version on ${source.choice.text}: add it beside that source's queries`);
+      return gated(grafanaClauses(answer, source.choice.value), picks(source));
+    }),
+  ];
+  // Outside the union the order and limit name the result's columns, and apply to the half that answers.
+  return ['SELECT * FROM (', halves.map(clausesSql).join('\nUNION ALL\n'), ') AS panel', rows.orderBy ? `ORDER BY ${rows.orderBy}` : '', rows.limit === undefined ? '' : `LIMIT ${rows.limit}`]
     .filter(Boolean)
     .join('\n');
+}
+
+/** In WHERE, a false condition spares the read; without GROUP BY an aggregate still gives one row, which HAVING then drops. */
+function gated(clauses: QueryClauses, condition: string): QueryClauses {
+  const [first, ...rest] = clauses.where;
+  return {
+    ...clauses,
+    where: [`${first} AND ${condition}`, ...rest],
+    having: clauses.groupBy ? undefined : condition,
+    orderBy: undefined,
+    limit: undefined,
+  };
 }
 
 function grafanaValue(query: DashboardQuery, value: unknown): string {

@@ -9,6 +9,7 @@
 import type { Database } from '../database/database.js';
 import { DONATIONS_TABLE } from '../database/schema.js';
 import { quoteIdentifier } from '../names.js';
+import { clausesSql, type QueryClauses } from './clauses.js';
 
 export interface QueryParams {
   campaignId: number;
@@ -28,6 +29,8 @@ export interface DashboardQuery<Row extends object = Record<string, unknown>> {
   columns: readonly string[];
   /** The SQL with `?` placeholders, in the order `params` gives values. */
   sql(table?: string): string;
+  /** The same SQL as its clauses (clauses.ts), which Grafana's panels combine; every query of the kit has them. */
+  clauses?(table?: string): QueryClauses;
   params(p: QueryParams): unknown[];
   run(db: Database, p: QueryParams, table?: string): Promise<Row[]>;
 }
@@ -38,10 +41,11 @@ function defineQuery<Row extends object>(definition: {
   title: string;
   panel: PanelKind;
   columns: readonly string[];
-  text: (table: string) => string;
+  clauses: (table: string) => QueryClauses;
   params?: (p: QueryParams) => unknown[];
 }): DashboardQuery<Row> {
-  const sql = (table = DONATIONS_TABLE) => definition.text(quoteIdentifier(table, 'table'));
+  const clauses = (table = DONATIONS_TABLE) => definition.clauses(quoteIdentifier(table, 'table'));
+  const sql = (table?: string) => clausesSql(clauses(table));
   const params = definition.params ?? ((p: QueryParams) => [p.campaignId]);
   return {
     number: definition.number,
@@ -50,6 +54,7 @@ function defineQuery<Row extends object>(definition: {
     panel: definition.panel,
     columns: definition.columns,
     sql,
+    clauses,
     params,
     run: (db, p, table) => db.query<Row>(sql(table), params(p)),
   };
@@ -63,9 +68,7 @@ export const donationCount = defineQuery<{ donations: number }>({
   title: 'Donations in the current campaign',
   panel: 'stat',
   columns: ['donations'],
-  text: (t) => `SELECT COUNT(*) AS donations
-FROM ${t}
-WHERE campaign_id = ?`,
+  clauses: (t) => ({ select: 'COUNT(*) AS donations', from: t, where: ['campaign_id = ?'] }),
 });
 
 export const donationTotal = defineQuery<{ total_donation_amount: number | null }>({
@@ -74,9 +77,7 @@ export const donationTotal = defineQuery<{ total_donation_amount: number | null 
   title: 'Total amount donated in the current campaign',
   panel: 'stat',
   columns: ['total_donation_amount'],
-  text: (t) => `SELECT SUM(total_amount) AS total_donation_amount
-FROM ${t}
-WHERE campaign_id = ?`,
+  clauses: (t) => ({ select: 'SUM(total_amount) AS total_donation_amount', from: t, where: ['campaign_id = ?'] }),
 });
 
 export const bestCityOrganization = defineQuery<{ city: string; organization: string; total_donation_amount: number }>({
@@ -85,12 +86,7 @@ export const bestCityOrganization = defineQuery<{ city: string; organization: st
   title: 'Best city and organization',
   panel: 'table',
   columns: ['city', 'organization', 'total_donation_amount'],
-  text: (t) => `SELECT city, organization, SUM(total_amount) AS total_donation_amount
-FROM ${t}
-WHERE campaign_id = ?
-GROUP BY city, organization
-ORDER BY total_donation_amount DESC
-LIMIT 1`,
+  clauses: (t) => ({ select: 'city, organization, SUM(total_amount) AS total_donation_amount', from: t, where: ['campaign_id = ?'], groupBy: 'city, organization', orderBy: 'total_donation_amount DESC', limit: 1 }),
 });
 
 export const amountPerCity = defineQuery<{ city: string; latitude: number; longitude: number; total_donation_amount: number }>({
@@ -99,11 +95,7 @@ export const amountPerCity = defineQuery<{ city: string; latitude: number; longi
   title: 'Donations per city, on the map',
   panel: 'geomap',
   columns: ['city', 'latitude', 'longitude', 'total_donation_amount'],
-  text: (t) => `SELECT city, latitude, longitude, SUM(total_amount) AS total_donation_amount
-FROM ${t}
-WHERE campaign_id = ?
-GROUP BY city, latitude, longitude
-ORDER BY total_donation_amount DESC`,
+  clauses: (t) => ({ select: 'city, latitude, longitude, SUM(total_amount) AS total_donation_amount', from: t, where: ['campaign_id = ?'], groupBy: 'city, latitude, longitude', orderBy: 'total_donation_amount DESC' }),
 });
 
 export const amountPerOrganization = defineQuery<{ organization: string; total_donation_amount: number }>({
@@ -112,11 +104,7 @@ export const amountPerOrganization = defineQuery<{ organization: string; total_d
   title: 'Total per organization',
   panel: 'barchart',
   columns: ['organization', 'total_donation_amount'],
-  text: (t) => `SELECT organization, SUM(total_amount) AS total_donation_amount
-FROM ${t}
-WHERE campaign_id = ?
-GROUP BY organization
-ORDER BY total_donation_amount DESC`,
+  clauses: (t) => ({ select: 'organization, SUM(total_amount) AS total_donation_amount', from: t, where: ['campaign_id = ?'], groupBy: 'organization', orderBy: 'total_donation_amount DESC' }),
 });
 
 export const recentAmountPerCity = defineQuery<{ city: string; total_donation_amount: number }>({
@@ -125,12 +113,7 @@ export const recentAmountPerCity = defineQuery<{ city: string; total_donation_am
   title: 'Last 35 s per city',
   panel: 'barchart',
   columns: ['city', 'total_donation_amount'],
-  text: (t) => `SELECT city, SUM(total_amount) AS total_donation_amount
-FROM ${t}
-WHERE campaign_id = ?
-  AND transaction_date > UTC_TIMESTAMP() - INTERVAL ? SECOND
-GROUP BY city
-ORDER BY city ASC`,
+  clauses: (t) => ({ select: 'city, SUM(total_amount) AS total_donation_amount', from: t, where: ['campaign_id = ?', 'transaction_date > UTC_TIMESTAMP() - INTERVAL ? SECOND'], groupBy: 'city', orderBy: 'city ASC' }),
   params: windowParams(35),
 });
 
@@ -140,12 +123,7 @@ export const recentAmountPerOrganization = defineQuery<{ organization: string; t
   title: 'Last 28 s per organization',
   panel: 'barchart',
   columns: ['organization', 'total_donation_amount'],
-  text: (t) => `SELECT organization, SUM(total_amount) AS total_donation_amount
-FROM ${t}
-WHERE campaign_id = ?
-  AND transaction_date > UTC_TIMESTAMP() - INTERVAL ? SECOND
-GROUP BY organization
-ORDER BY organization ASC`,
+  clauses: (t) => ({ select: 'organization, SUM(total_amount) AS total_donation_amount', from: t, where: ['campaign_id = ?', 'transaction_date > UTC_TIMESTAMP() - INTERVAL ? SECOND'], groupBy: 'organization', orderBy: 'organization ASC' }),
   params: windowParams(28),
 });
 

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import mysql, { type Pool, type PoolConnection, type PoolOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { loadConfig, type DatabaseConfig, type DatabaseTarget } from '../config.js';
 import { DatabaseAuthError, DatabaseUnavailableError, KitError, SqlError } from '../errors.js';
+import { targetNamed } from '../targets/index.js';
 
 export type { ResultSetHeader } from 'mysql2/promise';
 
@@ -139,11 +140,10 @@ function createPool(settings: DatabaseConfig, database: string | null, options: 
     };
   }
   const pool = mysql.createPool(poolOptions);
-  if (settings.target === 'mariadb') {
-    // MariaDB's NOW() and CONVERT_TZ follow the session zone; SingleStore ignores time_zone
-    // ("setting this variable does not do anything"), which is why queries use UTC_TIMESTAMP().
+  const sessionSql = targetNamed(settings.target).sessionSql;
+  if (sessionSql.length) {
     pool.on('connection', (connection) => {
-      (connection as unknown as { query(sql: string): void }).query("SET time_zone = '+00:00'");
+      for (const sql of sessionSql) (connection as unknown as { query(sql: string): void }).query(sql);
     });
   }
   return pool;

@@ -8,7 +8,6 @@ export {
   SLOW_QUERY_THRESHOLD_MS,
   singleStoreVersion,
   databasePartitions,
-  topicPartitionsFor,
   profileQuery,
   startSlowQueryTrace,
   stopSlowQueryTrace,
@@ -16,7 +15,8 @@ export {
   explainPrivilegeError,
   type QueryProfile,
   type TraceEvent,
-} from './singlestore.js';
+} from '../targets/singlestore-server.js';
+export { topicPartitionsFor } from '../targets/index.js';
 export {
   DONATIONS_TABLE,
   OPTIMIZED_TABLE,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INSERT_CAMPAIGN_SQL, LATEST_CAMPAIGN_SQL, NEXT_CAMPAIGN_ID_SQL, campaignsTableDdl } from '../campaigns/ledger.js';
 import { InvalidIdentifierError } from '../errors.js';
-import { pipelineStoreDdl } from '../pipeline/store.js';
+import { pipelineStoreDdl } from '../targets/mariadb-status-tables.js';
 import { TABLE_LAYOUTS, layoutDdl, messagesTableDdl, naiveTableDdl, optimizedTableDdl, suggestedIndexes } from './schema.js';
 
 describe('DDL', () => {

@@ -8,7 +8,7 @@ import { formatReconciliation, reconcileCampaign } from '../campaigns/reconcile.
 import { produceDonations } from '../campaigns/produce.js';
 import type { Campaign } from '../campaigns/generator.js';
 import { DASHBOARD_QUERIES } from '../dashboard/queries.js';
-import { topicPartitionsFor } from '../database/singlestore.js';
+import { topicPartitionsFor } from '../targets/index.js';
 import { DONATIONS_TABLE, MESSAGES_TABLE, messagesTableDdl, naiveTableDdl, suggestedIndexes } from '../database/schema.js';
 import { createTopic } from '../kafka/admin.js';
 import { produceLine } from '../kafka/kcat.js';

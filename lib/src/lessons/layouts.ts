@@ -4,7 +4,7 @@
  * campaign the lessons share. That measure is the baseline lessons 08 and 09 reuse.
  */
 import { DASHBOARD_QUERIES } from '../dashboard/queries.js';
-import { analyzeQuery } from '../dashboard/profile.js';
+import { analyzeQuery } from '../targets/mariadb-profile.js';
 import { DONATIONS_TABLE, OPTIMIZED_TABLE, TABLE_LAYOUTS, layoutDdl, type TableLayout } from '../database/schema.js';
 import { barChart } from '../notebook/charts.js';
 import { htmlTable, sqlBlock } from '../notebook/html.js';

@@ -6,9 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { openDatabase } from '../database/database.js';
-import { SINGLESTORE_SQL, profileQuery, slowQueryEvents, startSlowQueryTrace } from '../database/singlestore.js';
+import { SINGLESTORE_SQL, profileQuery, slowQueryEvents, startSlowQueryTrace } from '../targets/singlestore-server.js';
 import { DONATIONS_TABLE } from '../database/schema.js';
-import { analyzeQuery, catchSlowQueries, type QueryAnalysis } from '../dashboard/profile.js';
+import { analyzeQuery, catchSlowQueries, type QueryAnalysis } from '../targets/mariadb-profile.js';
 import { DASHBOARD_QUERIES, type DashboardQuery } from '../dashboard/queries.js';
 import { measureDashboard, percentile } from '../dashboard/refresh.js';
 import { htmlTable, sqlBlock } from '../notebook/html.js';

@@ -5,9 +5,9 @@
  * table, geomap and bar chart panels are drawn as their Grafana kinds show them.
  */
 import type { Database } from '../database/database.js';
-import { ensureTotalsTables } from '../aggregates/tables.js';
+import { TOTALS_PANEL_SOURCES } from '../aggregates/grafana.js';
 import { KitError } from '../errors.js';
-import { CAMPAIGN_VARIABLE, TABLE_VARIABLE, expandGrafanaSql } from '../dashboard/grafana-sql.js';
+import { CAMPAIGN_VARIABLE, TABLE_VARIABLE, expandGrafanaSql, type GrafanaPanelSource } from '../dashboard/grafana-sql.js';
 import { barChart, cityMap, type CityAmount } from './charts.js';
 import { formatEur, htmlTable } from './html.js';
 
@@ -39,12 +39,19 @@ export interface DashboardView {
   panels: { id: number; title: string; ms: number; rows: Record<string, unknown>[] }[];
 }
 
-/** Runs every panel's SQL for one campaign and table, and lays the panels out as Grafana does. */
-export async function renderGrafanaDashboard(db: Database, dashboard: GrafanaDashboardJson, options: { campaignId: number; table: string; label?: string }): Promise<DashboardView> {
+/**
+ * Runs every panel's SQL for one campaign and table, and lays the panels out as Grafana does.
+ * `sources`: what the dashboard composed beside the row tables (default: the kit's, lesson 09's totals).
+ */
+export async function renderGrafanaDashboard(
+  db: Database,
+  dashboard: GrafanaDashboardJson,
+  options: { campaignId: number; table: string; label?: string; sources?: readonly GrafanaPanelSource[] },
+): Promise<DashboardView> {
   const panels = dashboard.panels ?? [];
   if (panels.length === 0) throw new KitError('the dashboard JSON has no panels: regenerate it with `npm run dashboards`');
-  // Every panel names the totals tables too (its Table variable picks which half answers).
-  await ensureTotalsTables(db);
+  // Every panel names each source's tables too (its Table variable picks which half answers).
+  for (const source of options.sources ?? TOTALS_PANEL_SOURCES) await source.ensureTables(db);
   const now = new Date();
   const drawn = await Promise.all(
     panels.map(async (panel) => {

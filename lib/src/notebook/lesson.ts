@@ -8,6 +8,7 @@ import { ensureDatabase } from '../database/admin.js';
 import { openDatabase, type Database } from '../database/database.js';
 import { createKafka, type KafkaClient } from '../kafka/client.js';
 import { notebookScreen, textScreen, type Block, type NotebookDisplay, type Screen, type Shown } from '../lessons/screen.js';
+import { targetOf, type Target } from '../targets/index.js';
 
 export interface Lesson {
   config: KitConfig;
@@ -19,6 +20,8 @@ export interface Lesson {
    * topic of its own (the notebook test) leaves no `test` topic behind.
    */
   testTopic: string;
+  /** What differs between SingleStore and MariaDB, for this lesson's database. */
+  target: Target;
   /** SingleStore runs its statements as shown; MariaDB runs the kit's analog. */
   onSingleStore: boolean;
   /** The line above a SingleStore statement: whether it runs here or is shown beside its analog. */
@@ -42,15 +45,16 @@ export async function openLesson(display?: NotebookDisplay | KitConfig, config?:
   const settings = isNotebookDisplay(display) ? (config ?? loadConfig()) : (display ?? config ?? loadConfig());
   await ensureDatabase(settings.database);
   const db = openDatabase(settings.database);
-  const onSingleStore = settings.database.target === 'singlestore';
+  const target = targetOf(settings.database);
   const screen = isNotebookDisplay(display) ? notebookScreen(display) : textScreen();
   return {
     config: settings,
     db,
     kafka: createKafka(settings.kafka),
     testTopic: lessonTestTopic(settings.kafka.topic),
-    onSingleStore,
-    runsHere: onSingleStore ? 'Runs as shown:' : 'SingleStore SQL; on MariaDB the kit runs its own equivalent:',
+    target,
+    onSingleStore: target.runsSingleStoreSql,
+    runsHere: target.runsHere,
     screen,
     show: (...items) => screen.show(...items),
     close: () => db.close(),

@@ -4,7 +4,7 @@
  */
 import { ensureCampaignsTable } from '../campaigns/ledger.js';
 import { DONATIONS_TABLE, donationTableDdl, type SchemaKind } from '../database/schema.js';
-import { topicPartitionsFor } from '../database/singlestore.js';
+import { topicPartitionsFor } from '../targets/index.js';
 import { createTopic } from '../kafka/admin.js';
 import { createPipeline } from './create.js';
 import type { LocalPipelineOptions } from './local.js';
@@ -37,7 +37,7 @@ export async function setUpDonationsPipeline(handles: PipelineHandles, options: 
   const pipeline = createPipeline(
     handles,
     { name: options.pipelineName ?? DONATIONS_PIPELINE, topic, table, format: 'donations-json', batchIntervalMs: options.batchIntervalMs },
-    { writer: options.writer, beforeCommit: options.beforeCommit },
+    { writer: options.writer, beforeCommit: options.beforeCommit, rowsHook: options.rowsHook },
   );
   await pipeline.create();
   return pipeline;

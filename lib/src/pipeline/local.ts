@@ -9,17 +9,20 @@
  * - Bad messages are recorded with their reason (kit_pipelines_errors); their neighbours load.
  * - A failed batch (database restarting) is retried; nothing is skipped.
  */
-import type { Database, DatabaseConnection } from '../database/database.js';
+import type { Database } from '../database/database.js';
 import { KitError, PipelineError } from '../errors.js';
 import { operationSignal } from '../interrupt.js';
 import { topicOffsets } from '../kafka/admin.js';
 import type { KafkaClient } from '../kafka/client.js';
-import { readRange, startBatchConsumer, type BatchConsumer, type ConsumedBatch } from '../kafka/consumer.js';
-import { DONATION_COLUMN_NAMES } from '../database/schema.js';
+import { readRange, type ConsumedBatch } from '../kafka/consumer.js';
+import { DONATION_COLUMN_NAMES } from '../targets/columns.js';
+import { singleStoreStatements, type PipelineStatements } from '../targets/singlestore-statements.js';
+import type { BatchRowsHook, BeforeCommit } from './batch-hooks.js';
+import { BatchTransaction } from './batch-transaction.js';
+import { registerRun, runningInKernel, stopOnInterrupt, unregisterRun, type KernelRun } from './kernel-registry.js';
 import { PipelineLock } from './lock.js';
 import {
   checkedSpec,
-  rowsPerSecond,
   waitForCursors,
   type BatchSummary,
   type Pipeline,
@@ -31,25 +34,22 @@ import {
   type TestRow,
   type WaitOptions,
 } from './pipeline.js';
-import { singleStoreStatements, type PipelineStatements } from './statements.js';
-import { PipelineStore, type Rejection } from './store.js';
-import { addToTotals, freshRows } from '../aggregates/maintain.js';
-import { transformMessage, type DonationRow, type PipelineFormat, type Row } from './transform.js';
-import { WRITERS, type WriterName } from './writer.js';
+import { retryUntilStopped } from './retry.js';
+import { BatchRunner } from './runner.js';
+import { PipelineStore } from './store.js';
+import { transformMessage, type PipelineFormat, type Row } from './transform.js';
+import type { WriterName } from './writer.js';
 
 export interface LocalPipelineOptions {
   /** How batches are written: LOAD DATA LOCAL INFILE from a stream (default), or multi-row INSERT. */
   writer?: WriterName;
   /** Inside each batch's transaction, after its rows are written and before COMMIT (the fault suite pauses here). */
-  beforeCommit?: (rowsWritten: number) => Promise<void>;
-  /** Keep the dashboard's totals (aggregates/) in each batch's transaction, as a SingleStore procedure pipeline does. */
-  keepTotals?: boolean;
+  beforeCommit?: BeforeCommit;
+  /** Writes each batch's rows, and work of its own, inside the batch's transaction (lesson 09's totals). */
+  rowsHook?: BatchRowsHook;
 }
 
-/** Local pipelines running in this process, by database and name: one runner per pipeline per kernel. */
-const runningHere = new Map<string, LocalPipeline>();
-
-export class LocalPipeline implements Pipeline {
+export class LocalPipeline implements Pipeline, KernelRun {
   readonly target = 'mariadb' as const;
   readonly spec: Required<PipelineSpec>;
   readonly statements: PipelineStatements;
@@ -57,12 +57,8 @@ export class LocalPipeline implements Pipeline {
   private readonly kafka: KafkaClient;
   private readonly store: PipelineStore;
   private readonly lock: PipelineLock;
-  private readonly writer: WriterName;
-  private readonly beforeCommit?: (rowsWritten: number) => Promise<void>;
-  private readonly keepTotals: boolean;
-  private consumer: BatchConsumer | undefined;
-  /** The batch being loaded while the consumer fetches the next: false once a batch was left unloaded. */
-  private loading: Promise<boolean> = Promise.resolve(true);
+  private readonly batch: BatchTransaction;
+  private runner: BatchRunner | undefined;
   /** Set while this object runs the pipeline in a notebook kernel: Kernel > Interrupt stops it. */
   private interruptRegistration: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
@@ -80,10 +76,8 @@ export class LocalPipeline implements Pipeline {
     this.statements = singleStoreStatements(this.spec, handles.kafka.settings);
     this.store = new PipelineStore(this.db, this.spec.name);
     this.lock = new PipelineLock(this.db, this.spec.name);
-    this.writer = options.writer ?? 'load-data';
-    this.beforeCommit = options.beforeCommit;
-    this.keepTotals = options.keepTotals ?? false;
-    if (this.keepTotals && this.spec.format !== 'donations-json') throw new PipelineError('totals are kept for donations only: use format donations-json');
+    options.rowsHook?.check?.(this.spec);
+    this.batch = new BatchTransaction(this.db, this.store, this.spec, { writer: options.writer ?? 'load-data', beforeCommit: options.beforeCommit, rowsHook: options.rowsHook });
   }
 
   private get key(): string {
@@ -91,7 +85,7 @@ export class LocalPipeline implements Pipeline {
   }
 
   get running(): boolean {
-    return this.consumer !== undefined;
+    return this.runner !== undefined;
   }
 
   async create(options: { replace?: boolean } = {}): Promise<void> {
@@ -121,7 +115,7 @@ export class LocalPipeline implements Pipeline {
   async replayFromEarliest(): Promise<void> {
     const stored = await this.store.get(this.lock.name);
     if (!stored) throw new PipelineError(`pipeline ${this.spec.name} does not exist: create it first`);
-    const runningInThisKernel = this.running || (runningHere.get(this.key) ?? this) !== this;
+    const runningInThisKernel = this.running || (runningInKernel(this.key) ?? this) !== this;
     if (runningInThisKernel || !stored.lockFree) {
       throw new PipelineError(`pipeline ${this.spec.name} is running: a replay from the earliest offsets needs it stopped (await pipeline.stop())`);
     }
@@ -188,38 +182,33 @@ export class LocalPipeline implements Pipeline {
     if (!(await this.store.get(this.lock.name))) throw new PipelineError(`pipeline ${this.spec.name} does not exist: create it first`);
     await this.stopEarlierObject();
     await this.lock.acquire(`pipeline ${this.spec.name} is already running in another process: stop it there first (Ctrl-C, or \`await pipeline.stop()\` in that notebook)`);
-    runningHere.set(this.key, this);
+    registerRun(this.key, this);
     try {
       await this.store.setState('Running');
       const starts = await this.startOffsets();
-      this.consumer = await startBatchConsumer(this.kafka, {
+      this.runner = await BatchRunner.start(this.kafka, {
         topic: this.spec.topic,
         groupId: `kit-pipeline-${this.db.name}-${this.spec.name}-${process.pid}-${Date.now().toString(36)}`,
         startOffsets: new Map([...starts].map(([partition, range]) => [partition, range.start])),
         maxWaitMs: this.spec.batchIntervalMs,
-        eachBatch: (batch, isRunning) => this.loadInTurn(batch, isRunning),
+        load: (batch, isRunning) => this.loadWithRetry(batch, isRunning),
         onCrash: (error) => void (this.lastError = new PipelineError(`the pipeline's Kafka consumer crashed: ${error.message}`, { cause: error })),
       });
       // In a notebook, the pipeline runs in the kernel's process: an interrupt stops it with
-      // the cell's other work (SingleStore's pipelines run in the database and go on).
-      // A foreground run registers as itself (runForeground).
-      if (!this.inForeground) {
-        const interrupt = operationSignal(`pipeline ${this.spec.name}`);
-        this.interruptRegistration = interrupt.done;
-        interrupt.signal?.addEventListener('abort', () => void this.stopSelf().catch(() => undefined), { once: true });
-      }
+      // the cell's other work. A foreground run registers as itself (runForeground).
+      if (!this.inForeground) this.interruptRegistration = stopOnInterrupt(`pipeline ${this.spec.name}`, this);
     } catch (error) {
-      await this.stopSelf();
+      await this.stopRun();
       throw error;
     }
   }
 
   /** An earlier object of this kernel that runs the same pipeline (a re-run cell after an interrupt) is stopped first. */
   private async stopEarlierObject(): Promise<void> {
-    const earlier = runningHere.get(this.key);
+    const earlier = runningInKernel(this.key);
     if (earlier && earlier !== this) {
       console.log(`stopping the earlier run of pipeline ${this.spec.name} in this kernel`);
-      await earlier.stopSelf();
+      await earlier.stopRun();
     }
   }
 
@@ -244,20 +233,20 @@ export class LocalPipeline implements Pipeline {
       clearTimeout(timer);
       unsubscribe();
       stop.done();
-      await this.stopSelf();
+      await this.stopRun();
     }
     return loaded.slice(0, batches);
   }
 
   async stop(): Promise<void> {
     // A new object for the same name (a re-run cell) stops the one that really runs.
-    const earlier = runningHere.get(this.key);
-    if (earlier && earlier !== this) await earlier.stop();
-    await this.stopSelf();
+    const earlier = runningInKernel(this.key);
+    if (earlier && earlier !== this) await earlier.stopRun();
+    await this.stopRun();
   }
 
   /** One stop at a time: an interrupt and a stop() may ask at once. */
-  private stopSelf(): Promise<void> {
+  stopRun(): Promise<void> {
     this.stopping ??= this.stopOnce().finally(() => (this.stopping = undefined));
     return this.stopping;
   }
@@ -265,14 +254,12 @@ export class LocalPipeline implements Pipeline {
   private async stopOnce(): Promise<void> {
     this.interruptRegistration?.();
     this.interruptRegistration = undefined;
-    const consumer = this.consumer;
-    const wasRunning = consumer !== undefined || this.lock.held;
-    this.consumer = undefined;
-    if (runningHere.get(this.key) === this) runningHere.delete(this.key);
-    await consumer?.stop();
+    const runner = this.runner;
+    const wasRunning = runner !== undefined || this.lock.held;
+    this.runner = undefined;
+    unregisterRun(this.key, this);
     // The batch loading when the consumer stopped finishes (or gives up) before the lock goes.
-    await this.loading;
-    this.loading = Promise.resolve(true);
+    await runner?.stop();
     // An object that never ran this pipeline (a status view) leaves its state alone.
     if (wasRunning) await this.store.setState('Stopped').catch(() => undefined);
     await this.lock.release();
@@ -280,157 +267,21 @@ export class LocalPipeline implements Pipeline {
 
   /** Stops this object's run, if any (not another object's), and releases its connections. */
   async close(): Promise<void> {
-    await this.stopSelf();
+    await this.stopRun();
     await this.db.close();
   }
 
-  /**
-   * Batches load one after another, in the order fetched, but the consumer fetches and
-   * decodes the next while one loads (kafkajs waits for a batch's handler before its next
-   * fetch: the profile showed the pipeline idle a third of the time). Exactly once is
-   * unchanged: each batch commits its rows with its cursor, and a batch left unloaded (the
-   * pipeline stopped during its retries) stops every later one, so the cursor never skips it.
-   */
-  private loadInTurn(batch: ConsumedBatch, isRunning: () => boolean): Promise<boolean> {
-    const previous = this.loading;
-    const mine = previous.then((loaded) => (loaded ? this.loadWithRetry(batch, isRunning) : false));
-    this.loading = mine;
-    // Handled once the batch before it has loaded: at most one batch waits in memory.
-    return previous;
-  }
-
   /** A failed batch (database restarting, lost connection) is retried until it loads or the pipeline stops. */
-  private async loadWithRetry(batch: ConsumedBatch, isRunning: () => boolean): Promise<boolean> {
-    let delay = 200;
-    for (;;) {
-      try {
-        const summary = await this.loadBatch(batch);
+  private loadWithRetry(batch: ConsumedBatch, isRunning: () => boolean): Promise<boolean> {
+    return retryUntilStopped(
+      async () => {
+        const summary = await this.batch.load(batch);
         this.lastError = this.lock.lastError;
         for (const listener of this.listeners) listener(summary);
-        return true;
-      } catch (error) {
-        this.lastError = error instanceof KitError ? error : new PipelineError(String(error), { cause: error });
-        if (!isRunning() || !this.running) return false;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
-  }
-
-  /**
-   * Writes a batch's rows and adds the ones the table did not hold to the totals. Usually
-   * every row is new: the rows are written first, and if the table took them all (and no id
-   * came twice in the batch) they are what the totals count. Otherwise the write is undone to
-   * a savepoint, the new rows are found by asking the table, and written again: the exact
-   * count either way, without the lookup on the common path.
-   */
-  private async writeKeepingTotals(connection: DatabaseConnection, rows: DonationRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const write = () => WRITERS[this.writer](connection, this.spec.table, this.spec.format, rows);
-    const distinct = new Set(rows.map((row) => row[0])).size;
-    await connection.execute('SAVEPOINT kit_rows');
-    const inserted = await write();
-    if (inserted === rows.length && distinct === rows.length) {
-      await addToTotals(connection, rows);
-      return inserted;
-    }
-    await connection.execute('ROLLBACK TO SAVEPOINT kit_rows');
-    // The rows a batch adds, found before they are written: they are what the totals count.
-    const added = await freshRows(connection, this.spec.table, rows);
-    const again = await write();
-    await addToTotals(connection, added);
-    return again;
-  }
-
-  /** One batch, one transaction: rows, rejected messages, the batch record and the new cursor. */
-  private async loadBatch(batch: ConsumedBatch): Promise<BatchSummary> {
-    const startedAt = new Date();
-    const started = performance.now();
-    const connection = await this.db.connect();
-    try {
-      await connection.execute('START TRANSACTION');
-      const from = await this.store.lockCursor(connection, batch.partition);
-      // Offsets rise within a batch: compare as BigInt only until the first fresh one.
-      let firstFresh = 0;
-      while (firstFresh < batch.messages.length && BigInt(batch.messages[firstFresh]!.offset) < from) firstFresh++;
-      const fresh = firstFresh === 0 ? batch.messages : batch.messages.slice(firstFresh);
-      if (fresh.length === 0) {
-        await connection.execute('ROLLBACK');
-        connection.release();
-        return { batchId: 0, state: 'Skipped', partition: batch.partition, rows: 0, skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null };
-      }
-      const rejections: Rejection[] = [];
-      let bytes = 0;
-      let transformedRows = 0;
-      const format = this.spec.format;
-      /** The batch's rows as the writer reads them; rejected messages are set aside on the way. */
-      function* transformed(): Generator<Row> {
-        for (const message of fresh) {
-          bytes += message.value?.length ?? 0;
-          const result = transformMessage(message.value, format);
-          if (result.ok) {
-            transformedRows += 1;
-            yield result.row;
-          } else rejections.push({ offset: message.offset, kind: result.kind, reason: result.reason, value: message.value });
-        }
-      }
-      let inserted: number;
-      if (this.keepTotals) {
-        const rows = [...transformed()] as DonationRow[];
-        inserted = await this.writeKeepingTotals(connection, rows);
-      } else if (this.writer !== 'load-data') {
-        const rows = [...transformed()];
-        inserted = rows.length ? await WRITERS[this.writer](connection, this.spec.table, format, rows) : 0;
-      } else {
-        // Rows stream from the messages to LOAD DATA without being held as a batch: the
-        // profile showed garbage collection at 17-19% of the pipeline's time, most of it
-        // copying a whole batch of rows that outlived each young-generation collection.
-        inserted = await WRITERS[this.writer](connection, this.spec.table, format, transformed());
-      }
-      await this.beforeCommit?.(inserted);
-      const earliest = fresh[0]!.offset;
-      const latest = fresh[fresh.length - 1]!.offset;
-      const batchTimeMs = Math.round(performance.now() - started);
-      const record = {
-        partition: batch.partition,
-        earliestOffset: earliest,
-        latestOffset: latest,
-        messages: fresh.length,
-        inserted,
-        skippedDuplicates: transformedRows - inserted,
-        rejected: rejections.length,
-        bytes,
-        startedAt,
-        batchTimeMs,
-      };
-      const batchId = await this.store.recordBatch(connection, record, rejections);
-      await this.store.advanceCursor(connection, batch.partition, BigInt(latest) + 1n, batch.highWatermark);
-      await connection.execute('COMMIT');
-      connection.release();
-      return {
-        batchId,
-        state: 'Succeeded',
-        partition: batch.partition,
-        rows: inserted,
-        skippedDuplicates: record.skippedDuplicates,
-        rejected: rejections.length,
-        batchTimeMs,
-        rowsPerSecond: rowsPerSecond(inserted, batchTimeMs),
-        startedAt,
-      };
-    } catch (error) {
-      await rollback(connection);
-      throw error;
-    }
-  }
-}
-
-async function rollback(connection: DatabaseConnection): Promise<void> {
-  try {
-    await connection.execute('ROLLBACK');
-    connection.release();
-  } catch {
-    connection.destroy();
+      },
+      () => isRunning() && this.running,
+      (error) => void (this.lastError = error),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * One pipeline interface, two implementations (see create.ts): SingleStore's own
+ * One pipeline interface, two implementations (each target's createPipeline): SingleStore's own
  * pipelines, driven by SQL, and the kit's local pipeline for MariaDB, which keeps the
  * same promises. The SingleStore statement of every step is available on both, so that
  * notebooks always show the real SQL.
@@ -10,7 +10,7 @@ import { PipelineError } from '../errors.js';
 import { sleep } from '../interrupt.js';
 import type { KafkaClient } from '../kafka/client.js';
 import { assertIdentifier, assertTopicName } from '../names.js';
-import type { PipelineStatements } from './statements.js';
+import type { PipelineStatements } from '../targets/singlestore-statements.js';
 import type { PipelineFormat } from './transform.js';
 
 export interface PipelineSpec {

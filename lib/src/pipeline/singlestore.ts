@@ -1,7 +1,7 @@
 /** SingleStore's own pipelines: every step is the SQL of statements.ts, run on the target. */
 import { pipelineBrokersProblem } from '../config.js';
 import type { Database } from '../database/database.js';
-import { singleStoreVersion } from '../database/singlestore.js';
+import { singleStoreVersion } from '../targets/singlestore-server.js';
 import { PipelineError } from '../errors.js';
 import { operationSignal } from '../interrupt.js';
 import { topicOffsets } from '../kafka/admin.js';
@@ -19,7 +19,7 @@ import {
   type TestRow,
   type WaitOptions,
 } from './pipeline.js';
-import { SASL_PASSWORD_PLACEHOLDER, singleStoreStatements, skipErrorsFor, type PipelineStatements } from './statements.js';
+import { SASL_PASSWORD_PLACEHOLDER, singleStoreStatements, skipErrorsFor, type PipelineStatements } from '../targets/singlestore-statements.js';
 
 export class SingleStorePipeline implements Pipeline {
   readonly target = 'singlestore' as const;
@@ -27,9 +27,12 @@ export class SingleStorePipeline implements Pipeline {
   readonly statements: PipelineStatements;
   private readonly db: Database;
   private readonly kafka: KafkaClient;
+  private readonly procedureSql: string | undefined;
 
-  constructor(handles: PipelineHandles, spec: PipelineSpec) {
+  /** `procedureSql`: the CREATE OR REPLACE PROCEDURE of spec.procedure, run before the pipeline's CREATE. */
+  constructor(handles: PipelineHandles, spec: PipelineSpec, options: { procedureSql?: string } = {}) {
     this.spec = checkedSpec(spec);
+    this.procedureSql = options.procedureSql;
     this.db = handles.db;
     this.kafka = handles.kafka;
     this.statements = singleStoreStatements(this.spec, handles.kafka.settings);
@@ -43,6 +46,7 @@ export class SingleStorePipeline implements Pipeline {
   async create(options: { replace?: boolean } = {}): Promise<void> {
     const problem = pipelineBrokersProblem({ kafka: this.kafka.settings, database: this.db.settings });
     if (problem) throw problem;
+    if (this.procedureSql) await this.db.execute(this.procedureSql);
     let sql = this.statements.create(options.replace ?? true, { skip: skipErrorsFor(await singleStoreVersion(this.db)) });
     const password = this.kafka.settings.sasl?.password;
     if (password) sql = sql.replace(`"${SASL_PASSWORD_PLACEHOLDER}"`, JSON.stringify(password).replace(/'/g, "\\'"));

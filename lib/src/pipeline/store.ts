@@ -2,82 +2,15 @@
  * The local pipeline's bookkeeping, shaped like SingleStore's information_schema views:
  * kit_pipelines (PIPELINES), kit_pipelines_cursors (PIPELINES_CURSORS),
  * kit_pipelines_batches (PIPELINES_BATCHES_SUMMARY), kit_pipelines_errors
- * (PIPELINES_ERRORS). The DDL, the writes a batch makes inside its transaction, and the
- * read model everything else asks live here and nowhere else.
+ * (PIPELINES_ERRORS). The writes a batch makes inside its transaction, and the read model
+ * everything else asks, live here and nowhere else; their DDL is MariaDB's
+ * (targets/mariadb-status-tables.ts).
  */
 import type { Database, DatabaseConnection } from '../database/database.js';
-import type { DdlStatement } from '../database/schema.js';
 import { KitError } from '../errors.js';
 import { rowsPerSecond, type BatchSummary, type PipelineCursor, type PipelineErrorRecord, type PipelineSpec } from './pipeline.js';
+import { pipelineStoreDdl, STORE_TABLES } from '../targets/mariadb-status-tables.js';
 import type { RejectKind } from './transform.js';
-
-export const STORE_TABLES = ['kit_pipelines', 'kit_pipelines_cursors', 'kit_pipelines_batches', 'kit_pipelines_errors'] as const;
-
-export function pipelineStoreDdl(): DdlStatement[] {
-  return [
-    {
-      purpose: 'like information_schema.PIPELINES',
-      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines (
-    pipeline_name VARCHAR(64) NOT NULL PRIMARY KEY,
-    topic VARCHAR(255) NOT NULL,
-    table_name VARCHAR(64) NOT NULL,
-    format VARCHAR(16) NOT NULL,
-    state VARCHAR(16) NOT NULL DEFAULT 'Stopped',
-    batch_interval_ms INT NOT NULL,
-    config_json TEXT NOT NULL,
-    created_at DATETIME(3) NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
-    },
-    {
-      purpose: 'like information_schema.PIPELINES_CURSORS: the next offset per partition, written with the rows',
-      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines_cursors (
-    pipeline_name VARCHAR(64) NOT NULL,
-    source_partition_id INT NOT NULL,
-    cursor_offset BIGINT NOT NULL,
-    latest_offset BIGINT NOT NULL DEFAULT 0,
-    updated_at DATETIME(3) NOT NULL,
-    PRIMARY KEY (pipeline_name, source_partition_id)
-) ENGINE=InnoDB`,
-    },
-    {
-      purpose: 'like information_schema.PIPELINES_BATCHES_SUMMARY',
-      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines_batches (
-    pipeline_name VARCHAR(64) NOT NULL,
-    batch_id BIGINT NOT NULL AUTO_INCREMENT,
-    batch_state VARCHAR(16) NOT NULL,
-    source_partition_id INT NOT NULL,
-    earliest_offset BIGINT NOT NULL,
-    latest_offset BIGINT NOT NULL,
-    messages INT NOT NULL,
-    rows_inserted INT NOT NULL,
-    rows_skipped_duplicates INT NOT NULL,
-    rows_rejected INT NOT NULL,
-    bytes BIGINT NOT NULL,
-    started_at DATETIME(3) NOT NULL,
-    batch_time_ms INT NOT NULL,
-    PRIMARY KEY (batch_id),
-    KEY ix_pipeline (pipeline_name, batch_id)
-) ENGINE=InnoDB`,
-    },
-    {
-      purpose: 'like information_schema.PIPELINES_ERRORS: every rejected message, with its reason and offset',
-      sql: `CREATE TABLE IF NOT EXISTS kit_pipelines_errors (
-    error_id BIGINT NOT NULL AUTO_INCREMENT,
-    pipeline_name VARCHAR(64) NOT NULL,
-    batch_id BIGINT NOT NULL,
-    source_partition_id INT NOT NULL,
-    message_offset BIGINT NOT NULL,
-    error_kind VARCHAR(32) NOT NULL,
-    error_message VARCHAR(1024) NOT NULL,
-    message_bytes INT NOT NULL,
-    message_head VARBINARY(1024) NULL,
-    created_at DATETIME(3) NOT NULL,
-    PRIMARY KEY (error_id),
-    KEY ix_pipeline (pipeline_name, error_id)
-) ENGINE=InnoDB`,
-    },
-  ];
-}
 
 export interface StoredPipeline {
   state: string;

@@ -4,9 +4,11 @@
  * message is recorded in the errors table while its neighbours load. Unknown extra fields
  * are ignored, as a SingleStore JSON mapping ignores unmapped keys.
  */
+import { donationColumn, type DonationColumnName } from '../targets/columns.js';
+
 export type PipelineFormat = 'donations-json' | 'lines';
 
-/** A donation row in the column order of DONATION_COLUMN_NAMES. */
+/** A donation row in the column order of DONATION_COLUMNS (targets/columns.ts). */
 export type DonationRow = [
   transactionId: number,
   city: string,
@@ -25,9 +27,14 @@ export type RejectKind = 'empty' | 'invalid-json' | 'not-an-object' | 'missing-f
 
 export type Transformed = { ok: true; row: Row } | { ok: false; kind: RejectKind; reason: string };
 
-const MAX_AMOUNT = 99_999_999.99; // DECIMAL(10, 2)
-const MAX_INT = 2_147_483_647;
-const MAX_BIGINT = Number.MAX_SAFE_INTEGER; // JSON numbers beyond it are not exact
+/** A column's range and length, from the one description of the columns. */
+const range = (name: DonationColumnName) => donationColumn(name).range!;
+const TRANSACTION_ID = range('transaction_id');
+const CAMPAIGN_ID = range('campaign_id');
+const LATITUDE = range('latitude');
+const LONGITUDE = range('longitude');
+const MAX_AMOUNT = range('total_amount')[1];
+const TEXT_LENGTH = { city: donationColumn('city').maxLength!, organization: donationColumn('organization').maxLength! };
 const DATE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(Z|[+-]00:?00)?$/;
 
 function reject(kind: RejectKind, reason: string): Transformed {
@@ -54,15 +61,15 @@ export function transformDonation(text: string): Transformed {
   }
   const event = parsed as Record<string, unknown>;
 
-  const transactionId = integer(event, 'transaction_id', 1, MAX_BIGINT);
+  const transactionId = integer(event, 'transaction_id', ...TRANSACTION_ID);
   if (isRejected(transactionId)) return transactionId;
-  const city = text50(event, 'city', true);
+  const city = boundedText(event, 'city', true);
   if (isRejected(city) || city === null) return isRejected(city) ? city : reject('missing-field', 'city is missing');
-  const latitude = optionalNumber(event, 'latitude', -90, 90);
+  const latitude = optionalNumber(event, 'latitude', ...LATITUDE);
   if (isRejected(latitude)) return latitude;
-  const longitude = optionalNumber(event, 'longitude', -180, 180);
+  const longitude = optionalNumber(event, 'longitude', ...LONGITUDE);
   if (isRejected(longitude)) return longitude;
-  const organization = text50(event, 'organization', false);
+  const organization = boundedText(event, 'organization', false);
   if (isRejected(organization)) return organization;
   const date = dateTime(event);
   if (isRejected(date)) return date;
@@ -71,7 +78,7 @@ export function transformDonation(text: string): Transformed {
   const amountValue = typeof amount === 'string' && /^-?\d+(\.\d+)?$/.test(amount) ? Number(amount) : amount;
   if (typeof amountValue !== 'number' || !Number.isFinite(amountValue)) return reject('wrong-type', `total_amount must be a number, got ${describe(amount)}`);
   if (amountValue <= 0 || amountValue > MAX_AMOUNT) return reject('out-of-range', `total_amount ${amountValue} is outside 0.01..${MAX_AMOUNT}`);
-  const campaignId = integer(event, 'campaign_id', 1, MAX_INT);
+  const campaignId = integer(event, 'campaign_id', ...CAMPAIGN_ID);
   if (isRejected(campaignId)) return campaignId;
   const active = event.is_campaign_active;
   let isActive: 0 | 1 = 0;
@@ -103,13 +110,14 @@ function integer(event: Record<string, unknown>, field: string, min: number, max
   return number;
 }
 
-function text50(event: Record<string, unknown>, field: string, required: boolean): string | null | Transformed {
+function boundedText(event: Record<string, unknown>, field: keyof typeof TEXT_LENGTH, required: boolean): string | null | Transformed {
+  const max = TEXT_LENGTH[field];
   const value = event[field];
   if (value === undefined || value === null) return required ? reject('missing-field', `${field} is missing`) : null;
   if (typeof value !== 'string') return reject('wrong-type', `${field} must be a string, got ${describe(value)}`);
   if (required && value.trim() === '') return reject('missing-field', `${field} is empty`);
-  // UTF-16 units are at least as many as characters: count characters only past 50 units.
-  if (value.length > 50 && [...value].length > 50) return reject('too-long', `${field} is ${[...value].length} characters, the column holds 50`);
+  // UTF-16 units are at least as many as characters: count characters only past max units.
+  if (value.length > max && [...value].length > max) return reject('too-long', `${field} is ${[...value].length} characters, the column holds ${max}`);
   return value;
 }
 

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { Campaign } from '../campaigns/generator.js';
-import { JSON_DEFAULTS, singleStoreStatements, skipErrorsFor } from './statements.js';
-import { transformDonation } from './transform.js';
+import { JSON_DEFAULTS, singleStoreStatements, skipErrorsFor } from './singlestore-statements.js';
+import { transformDonation } from '../pipeline/transform.js';
 
 const config = loadConfig({ DATABASE_URL: 'singlestore://admin:pw@h:3306/donations', PIPELINE_KAFKA_BROKERS: 'kafka:29092' });
 const spec = { name: 'donations_kafka_consumer', topic: 'donations', table: 'donation_transactions', format: 'donations-json' as const, batchIntervalMs: 100, procedure: '' };

@@ -7,7 +7,8 @@
  */
 import type { Database } from '../database/database.js';
 import { KitError } from '../errors.js';
-import { DASHBOARD_QUERIES, type DashboardQuery, type QueryParams } from './queries.js';
+import { targetOf } from './index.js';
+import { DASHBOARD_QUERIES, type DashboardQuery, type QueryParams } from '../dashboard/queries.js';
 
 export interface SlowStatement {
   /** The panel whose query it is, when it is one of the seven. */
@@ -40,7 +41,7 @@ export interface SlowQueryCatch {
  * change), reads what it caught in this database, and restores the three settings.
  */
 export async function catchSlowQueries(db: Database, thresholdMs: number, work: () => Promise<void>): Promise<SlowQueryCatch> {
-  if (db.target !== 'mariadb') throw new KitError('catchSlowQueries reads MariaDB\'s slow query log: on SingleStore use the Query_completion event trace');
+  if (targetOf(db).profiling !== 'slow-query-log') throw new KitError('catchSlowQueries reads MariaDB\'s slow query log: on SingleStore use the Query_completion event trace');
   const before = await readSlowLogSettings(db);
   const [{ since }] = (await db.query<{ since: Date }>('SELECT NOW(6) AS since')) as [{ since: Date }];
   let during: SlowLogSettings;

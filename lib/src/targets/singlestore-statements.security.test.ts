@@ -1,7 +1,7 @@
 // The SingleStore pipeline's source and security clauses for each kind of broker, in full.
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Env } from '../config.js';
-import { singleStoreStatements } from './statements.js';
+import { singleStoreStatements } from './singlestore-statements.js';
 
 const spec = { name: 'p', topic: 'donations', table: 't', format: 'lines' as const, batchIntervalMs: 100, procedure: '' };
 const createWith = (env: Env) => singleStoreStatements(spec, loadConfig({ DATABASE_URL: 'singlestore://a:b@db.example.com/d', ...env }).kafka).create(false);

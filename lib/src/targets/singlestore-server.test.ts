@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { KitError, SqlError } from '../errors.js';
-import { openDatabase } from './database.js';
-import { SINGLESTORE_SQL, databasePartitions, explainPrivilegeError, profileQuery, startSlowQueryTrace } from './singlestore.js';
+import { openDatabase } from '../database/database.js';
+import { SINGLESTORE_SQL, databasePartitions, explainPrivilegeError, profileQuery, startSlowQueryTrace } from './singlestore-server.js';
 
 describe('SingleStore statements', () => {
   it('reads the engine version from @@memsql_version (@@version answers a MySQL version)', () => {

@@ -5,9 +5,9 @@
  * test that pins each text (statements.test.ts).
  */
 import type { KafkaConfig } from '../config.js';
-import { DONATION_COLUMN_NAMES } from '../database/schema.js';
+import { DONATION_COLUMN_NAMES, DONATION_COLUMNS, missingValue, type DonationColumnName } from './columns.js';
 import { quoteIdentifier } from '../names.js';
-import type { PipelineSpec } from './pipeline.js';
+import type { PipelineSpec } from '../pipeline/pipeline.js';
 
 /**
  * Which rows a SingleStore pipeline skips instead of failing its batch.
@@ -45,12 +45,12 @@ export function skipErrorsFor(version: string): SkipErrors {
  * would fail its whole batch. The kit's local pipeline stores the same values (transform.ts).
  * The required columns (NOT NULL) keep no DEFAULT: a message without them is rejected.
  */
-export const JSON_DEFAULTS: Readonly<Partial<Record<(typeof DONATION_COLUMN_NAMES)[number], string>>> = {
-  latitude: 'NULL',
-  longitude: 'NULL',
-  organization: 'NULL',
-  is_campaign_active: '0',
-};
+export const JSON_DEFAULTS: Readonly<Partial<Record<DonationColumnName, string>>> = Object.fromEntries(
+  DONATION_COLUMNS.flatMap((column) => {
+    const value = missingValue(column);
+    return value === undefined ? [] : [[column.name, value]];
+  }),
+);
 
 export interface PipelineStatements {
   /** CREATE [OR REPLACE] PIPELINE; `skip` picks the SKIP clause (default SKIP ALL ERRORS, SingleStore 9.0 and later). */

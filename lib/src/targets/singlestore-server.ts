@@ -6,7 +6,7 @@
  */
 import { KitError, SqlError } from '../errors.js';
 import { quoteIdentifier } from '../names.js';
-import type { Database } from './database.js';
+import type { Database } from '../database/database.js';
 
 /** The trace of slow queries the profiling lesson creates: Query_completion is "the only usable event type". */
 export const SLOW_QUERY_TRACE = 'Query_completion';
@@ -82,11 +82,6 @@ export async function databasePartitions(db: Database, database: string | null =
   const role = (row: Record<string, unknown>) => String(row.Role ?? row.ROLE ?? '').toLowerCase();
   const masters = rows.some((row) => role(row) === 'master') ? rows.filter((row) => role(row) === 'master') : rows;
   return new Set(masters.map((row) => String(row.Ordinal ?? row.ORDINAL))).size;
-}
-
-/** Partitions for a new donations topic: at least the database's on SingleStore (one each), 1 on MariaDB. */
-export async function topicPartitionsFor(db: Database): Promise<number> {
-  return db.target === 'singlestore' ? Math.max(1, await databasePartitions(db)) : 1;
 }
 
 export interface QueryProfile {
