@@ -6,7 +6,7 @@ export { saveLessonFigures, loadLessonFigures, LESSON_FIGURES_TABLE } from './re
 export { sharedCampaign, NAIVE_GROWTH, type SharedCampaign } from './shared.js';
 export { growNaiveTable, growthVerdict, type Growth, type GrowthStep, type GrowOptions } from './grow.js';
 export { watchLive, type LiveView, type LiveRun, type LiveOptions } from './live.js';
-export { catchSlowPanels, profileSlowest, profilePanel, type SlowPanels, type SlowestProfile, type CaughtPanel } from './profiling.js';
+export { catchSlowPanels, profileSlowest, profilePanel, type SlowPanels, type SlowestProfile } from './profiling.js';
 export {
   lessonLayouts, layoutsOverview, liveAgainstQuiet, liveComparison, readBaseline, replayIntoKitLayout, copyIntoLayouts, compareLayouts, perPanel, whatEachPartBought, baselineOf,
   BASELINE, OPTIMIZED_PIPELINE, type Baseline, type Replay, type Copies,

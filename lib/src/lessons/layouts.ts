@@ -4,7 +4,7 @@
  * campaign the lessons share. That measure is the baseline lessons 08 and 09 reuse.
  */
 import { DASHBOARD_QUERIES } from '../dashboard/queries.js';
-import { analyzeQuery } from '../targets/mariadb-profile.js';
+import type { QueryProfileView } from '../targets/profiler.js';
 import { DONATIONS_TABLE, OPTIMIZED_TABLE, TABLE_LAYOUTS, layoutDdl, type TableLayout } from '../database/schema.js';
 import { barChart } from '../notebook/charts.js';
 import { htmlTable, sqlBlock } from '../notebook/html.js';
@@ -23,9 +23,11 @@ export const BASELINE = 'baseline';
 export const OPTIMIZED_PIPELINE = 'donations_optimized_consumer';
 
 /** The layouts this target builds, named by what was built (on MariaDB, the analog). */
-export function lessonLayouts(lesson: Lesson): (TableLayout & { name: string; short: string })[] {
+/** The layouts this target builds, each named, and described, as it runs here: SingleStore's keys, or their analog. */
+export function lessonLayouts(lesson: Lesson): (Omit<TableLayout, 'bought'> & { name: string; short: string; bought: string })[] {
+  const asRun = lesson.target.runsSingleStoreSql;
   return TABLE_LAYOUTS.filter((l) => l.targets.includes(lesson.db.target)).map((l) => ({
-    ...l, name: lesson.onSingleStore ? l.title : l.analogTitle, short: lesson.onSingleStore ? l.label : l.analogLabel,
+    ...l, name: asRun ? l.title : l.analogTitle, short: asRun ? l.label : l.analogLabel, bought: asRun ? l.bought.singleStore : l.bought.mariadb,
   }));
 }
 
@@ -174,35 +176,28 @@ export async function perPanel(baseline: Baseline): Promise<Shown> {
   return { blocks: [{ html: table }, ...(emptyLine ? [emptyLine] : []), { html: chart }] };
 }
 
-/** How each layout lets query 3 read its campaign, and what each part bought, from the baseline's medians. */
+/**
+ * How each layout lets query 3 read its campaign (the target's profile of the query alone),
+ * and what each part bought, from the baseline's medians: each layout against the one it
+ * builds on (TableLayout.buildsOn), and the kit's against naive.
+ */
 export async function whatEachPartBought(lesson: Lesson, baseline: Baseline): Promise<Shown> {
   const query3 = DASHBOARD_QUERIES[2]!;
   const layouts = lessonLayouts(lesson);
-  if (lesson.onSingleStore) {
-    const blocks: Block[] = [];
-    for (const l of layouts) {
-      blocks.push({ markdown: sqlBlock(`EXPLAIN ${query3.sql(l.table)}`, `**${l.name}**`) });
-      blocks.push({ html: htmlTable(await lesson.db.query(`EXPLAIN ${query3.sql(l.table)}`, query3.params({ campaignId: baseline.campaignId }))) });
-    }
-    return { blocks };
-  }
-  const analyses = new Map<string, Awaited<ReturnType<typeof analyzeQuery>>>();
-  for (const l of layouts) analyses.set(l.key, await analyzeQuery(lesson.db, query3, { campaignId: baseline.campaignId }, l.table));
+  const profiles = new Map<string, QueryProfileView>();
+  for (const l of layouts) profiles.set(l.key, await lesson.target.profiler.profile(lesson.db, query3, { campaignId: baseline.campaignId }, l.table));
   const median = (key: string) => baselineOf(baseline, key).report.p50Ms;
-  const readsAll = (key: string) => analyses.get(key)!.access === 'ALL';
-  const table = htmlTable(layouts.map((l) => {
-    const a = analyses.get(l.key)!;
-    return { layout: l.short, 'read as': a.access, index: a.index ?? '(none)', 'rows read': a.rowsExamined, 'query 3 alone ms': Math.round(a.totalMs), 'refresh median ms': median(l.key) };
-  }), { caption: `ANALYZE FORMAT=JSON of query 3 alone on each layout, beside the baseline's median refresh of the 7 panels` });
-  const lines = [
-    'What each part bought, on the median refresh:',
-    '',
-    `- the original's SORT KEY analog (rows clustered by city, then date): ${comparedWith(median('original-sort-key'), median('naive'))} naive; query 3 ${readsAll('original-sort-key') ? 'still reads every row: no panel filters on the city' : 'no longer reads every row'};`,
-    `- its SHARD KEY analog (4 hash partitions): ${comparedWith(median('original-shard-key'), median('naive'))} naive; ${readsAll('original-shard-key') ? 'every partition is still read, one after another (SingleStore reads its partitions in parallel)' : 'partitions are pruned'};`,
-    `- a sort key led by the campaign (rows clustered by campaign, then date): ${comparedWith(median('campaign-sort-key'), median('naive'))} naive: query 3 reads ${count(analyses.get('campaign-sort-key')!.rowsExamined)} rows instead of ${count(analyses.get('naive')!.rowsExamined)};`,
-    `- plus covering indexes (each panel's columns in its GROUP BY order, as a columnstore reads only the columns named): ${comparedWith(median('optimized'), median('campaign-sort-key'))} the campaign-led key alone, and ${comparedWith(median('optimized'), median('naive'))} naive overall.`,
-  ];
-  return { blocks: [{ html: table }, { markdown: lines.join('\n') }] };
+  const table = htmlTable(layouts.map((l) => ({ layout: l.short, ...profiles.get(l.key)!.summary, 'refresh median ms': median(l.key) })),
+    { caption: "The profile of query 3 alone on each layout, beside the baseline's median refresh of the 7 panels" });
+  const rowsRead = (key: string) => profiles.get(key)!.rowsRead;
+  const lines = layouts.filter((l) => l.key !== 'naive').map((l) => {
+    const against = l.buildsOn ?? 'naive';
+    const read = rowsRead(l.key);
+    const reads = read === null ? '' : read === rowsRead('naive') ? '; query 3 still reads every row' : `; query 3 reads ${count(read)} rows instead of ${count(rowsRead('naive') ?? 0)}`;
+    const overall = against === 'naive' ? '' : `, and ${comparedWith(median(l.key), median('naive'))} naive overall`;
+    return `- ${l.name}: ${comparedWith(median(l.key), median(against))} ${against === 'naive' ? 'naive' : layouts.find((x) => x.key === against)!.short}${overall}${reads}. ${l.bought}`;
+  });
+  return { blocks: [{ html: table }, { markdown: ['What each part bought, on the median refresh:', '', ...lines].join('\n') }] };
 }
 
 /** Lesson 07's live views against the baseline's quiet figures, in words computed from both. */

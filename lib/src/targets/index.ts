@@ -9,6 +9,7 @@ export { mariadbTarget, singlestoreTarget };
 export type { Target, TargetPipelineOptions, TargetProfiling, BatchWork } from './target.js';
 export { DONATION_COLUMNS, DONATION_COLUMN_NAMES, columnSql, type DonationColumn, type DonationColumnName } from './columns.js';
 export type { TableDescription } from './table.js';
+export type { DashboardProfiler, SlowCatch, CaughtPanel, QueryProfileView, ShownStatement } from './profiler.js';
 
 const TARGETS: Readonly<Record<DatabaseTarget, Target>> = { mariadb: mariadbTarget, singlestore: singlestoreTarget };
 

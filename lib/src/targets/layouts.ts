@@ -34,6 +34,10 @@ export interface TableLayout {
   mariadb: string;
   /** Whether lesson 07 builds it on this target: the MariaDB ablation splits the original's keys in two. */
   targets: readonly DatabaseTarget[];
+  /** The layout it adds one part to, for lesson 07's "what each part bought" (default: naive). */
+  buildsOn?: LayoutKey;
+  /** What its part buys the dashboard, and why, on each target: a sentence after the measured ratio. */
+  bought: { singleStore: string; mariadb: string };
 }
 
 export const TABLE_LAYOUTS: readonly TableLayout[] = [
@@ -47,6 +51,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
     singleStore: 'PRIMARY KEY (transaction_id): rows spread by transaction id, stored in arrival order',
     mariadb: 'PRIMARY KEY (transaction_id): InnoDB stores rows in primary-key order',
     targets: ['mariadb', 'singlestore'],
+    bought: {
+      singleStore: '',
+      mariadb: '',
+    },
   },
   {
     key: 'original-sort-key',
@@ -58,6 +66,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
     singleStore: "the original's recommendation, as it wrote it",
     mariadb: "the original's SORT KEY alone: the clustered primary key (city, transaction_date, transaction_id) orders the rows as the sort key would",
     targets: ['mariadb', 'singlestore'],
+    bought: {
+      singleStore: "No panel filters on the city: ordered by city first, a campaign's rows spread over every city's run of segments, and no panel can skip one.",
+      mariadb: "No panel filters on the city: clustered by city first, a campaign's rows are spread over the whole table.",
+    },
   },
   {
     key: 'original-shard-key',
@@ -71,6 +83,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
       'PARTITION BY KEY (city, transaction_id) PARTITIONS 4 hashes rows into 4 partitions as a shard key hashes them into database partitions; ' +
       'but one MariaDB server scans its partitions one after another on one thread, where SingleStore scans its partitions in parallel',
     targets: ['mariadb'],
+    bought: {
+      singleStore: '',
+      mariadb: "One MariaDB server reads its partitions one after another, on one thread; SingleStore's partitions read in parallel, which this analog cannot show.",
+    },
   },
   {
     key: 'campaign-sort-key',
@@ -82,6 +98,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
     singleStore: 'SORT KEY (campaign_id, transaction_date): a campaign, and its last seconds, sit in few segments',
     mariadb: 'the clustered primary key (campaign_id, transaction_date, transaction_id): a campaign is one range of the table',
     targets: ['mariadb'],
+    bought: {
+      singleStore: "Every panel filters on the campaign: a campaign's rows sit in few segments, and each panel skips the others.",
+      mariadb: "Every panel filters on the campaign: clustered by campaign, then date, a campaign is one range of the table, and each panel reads only that range.",
+    },
   },
   {
     key: 'optimized',
@@ -95,6 +115,11 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
       'the campaign-led clustered key, plus covering indexes that hold each panel\'s columns in its GROUP BY order, ' +
       'as a columnstore reads only the columns a query names',
     targets: ['mariadb', 'singlestore'],
+    buildsOn: 'campaign-sort-key',
+    bought: {
+      singleStore: "The original's shard key spreads each campaign over every partition, read in parallel; the campaign-led sort key lets each panel skip the other campaigns' segments.",
+      mariadb: "Covering indexes hold each panel's columns in its GROUP BY order, as a columnstore reads only the columns a query names.",
+    },
   },
 ];
 

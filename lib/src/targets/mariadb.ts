@@ -2,6 +2,7 @@
 import { LocalPipeline } from '../pipeline/local.js';
 import { mariadbLayoutDdl, mariadbTableDdl } from './mariadb-ddl.js';
 import { pipelineStoreDdl } from './mariadb-status-tables.js';
+import { mariadbProfiler } from './mariadb-profiler.js';
 import type { Target } from './target.js';
 
 export const mariadbTarget: Target = {
@@ -16,6 +17,7 @@ export const mariadbTarget: Target = {
   // NOW() and CONVERT_TZ follow the session zone; the data is UTC.
   sessionSql: ["SET time_zone = '+00:00'"],
   profiling: 'slow-query-log',
+  profiler: mariadbProfiler,
   tableDdl: mariadbTableDdl,
   layoutDdl: mariadbLayoutDdl,
   statusTablesDdl: pipelineStoreDdl,

@@ -5,6 +5,7 @@
 import { SingleStorePipeline } from '../pipeline/singlestore.js';
 import { singlestoreLayoutDdl, singlestoreTableDdl } from './singlestore-ddl.js';
 import { databasePartitions } from './singlestore-server.js';
+import { singlestoreProfiler } from './singlestore-profiler.js';
 import type { Target } from './target.js';
 
 export const singlestoreTarget: Target = {
@@ -19,6 +20,7 @@ export const singlestoreTarget: Target = {
   // It ignores time_zone ("setting this variable does not do anything"): queries use UTC_TIMESTAMP().
   sessionSql: [],
   profiling: 'event-trace',
+  profiler: singlestoreProfiler,
   tableDdl: singlestoreTableDdl,
   layoutDdl: singlestoreLayoutDdl,
   // information_schema.PIPELINES* hold what the kit's status tables hold on MariaDB.

@@ -10,6 +10,7 @@ import type { BatchRowsHook } from '../pipeline/batch-hooks.js';
 import type { LocalPipelineOptions } from '../pipeline/local.js';
 import type { Pipeline, PipelineHandles, PipelineSpec } from '../pipeline/pipeline.js';
 import type { LayoutKey } from './layouts.js';
+import type { DashboardProfiler } from './profiler.js';
 import type { DdlStatement, TableDescription } from './table.js';
 
 /**
@@ -54,6 +55,8 @@ export interface Target {
   /** Statements each new connection runs first. */
   readonly sessionSql: readonly string[];
   readonly profiling: TargetProfiling;
+  /** What lessons 06 and 07 run to show where the dashboard's time goes. */
+  readonly profiler: DashboardProfiler;
   /** CREATE TABLE IF NOT EXISTS for a kit table, with this target's table options. */
   tableDdl(table: TableDescription): string;
   /** A lesson 07 layout of the donations table (on MariaDB, its analog). */
