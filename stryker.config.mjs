@@ -30,7 +30,14 @@ export const shared = {
 export default {
   ...shared,
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
-  mutate: ['lib/src/pipeline/{local,store,lock,writer,pipeline}.ts', 'lib/src/campaigns/reconcile.ts', 'lib/src/dashboard/queries.ts'],
+  // The pipeline by job (runner, batch transaction, retry, kernel registry), reconciliation,
+  // the queries and how a refresh is timed, and the producer.
+  mutate: [
+    'lib/src/pipeline/{local,runner,batch-transaction,retry,kernel-registry,store,lock,writer,pipeline,backlog}.ts',
+    'lib/src/campaigns/reconcile.ts',
+    'lib/src/dashboard/{queries,refresh}.ts',
+    'lib/src/kafka/producer.ts',
+  ],
   htmlReporter: { fileName: 'out/mutation/pipeline/index.html' },
   jsonReporter: { fileName: 'out/mutation/pipeline/report.json' },
   incrementalFile: 'out/mutation/pipeline/incremental.json',

@@ -8,7 +8,8 @@ import { shared } from './stryker.config.mjs';
 export default {
   ...shared,
   vitest: { configFile: 'vitest.mutation-unit.config.ts', related: false },
-  mutate: ['lib/src/config.ts', 'lib/src/pipeline/{transform,statements}.ts'],
+  // The settings, the message transform, SingleStore's statements, the donation generator and Grafana's SQL.
+  mutate: ['lib/src/{config,settings}.ts', 'lib/src/pipeline/transform.ts', 'lib/src/targets/singlestore-statements.ts', 'lib/src/campaigns/generator.ts', 'lib/src/dashboard/grafana-sql.ts'],
   htmlReporter: { fileName: 'out/mutation/pure/index.html' },
   jsonReporter: { fileName: 'out/mutation/pure/report.json' },
   incrementalFile: 'out/mutation/pure/incremental.json',
