@@ -17,3 +17,4 @@ export {
   whichTarget, createMessagesTable, produceWhileCounting, prepareDonations, createNaiveTable, createDonationsPipeline, testPipeline, startAndCatchUp, collectLive, reconcile,
   runDashboardQueries, campaignCharts, suggestedIndexesTable, type LiveCollection, type QueryResults,
 } from './first-steps.js';
+export { recordGrowth, recordLayouts, recordTotals } from './figures.js';
