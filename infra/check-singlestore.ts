@@ -59,14 +59,7 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
     throw new KitError(`DATABASE_URL says singlestore:// but the server at ${where} is ${server.flavour} ${server.version}: point DATABASE_URL at your SingleStore server`);
   }
   checks.push({ check: 'server', result: `SingleStore ${server.version} at ${where}` });
-  const skip = skipErrorsFor(server.version);
-  checks.push({
-    check: 'bad messages',
-    result:
-      skip === 'all'
-        ? 'SKIP ALL ERRORS (a bad message is recorded, its neighbours load)'
-        : `SKIP DUPLICATE KEY ERRORS only: SingleStore before ${SKIP_ALL_ERRORS_SINCE.join('.')} stops the pipeline on a bad message (the bad-input tests will fail)`,
-  });
+  checks.push(...skipChecks(server.version));
 
   if (!(await isKafkaReachable(config.kafka, 5_000))) {
     throw new KitError(`Cannot reach Kafka at ${config.kafka.brokers.join(',')} from this machine: start it (\`npm run up\`) or fix KAFKA_BROKERS`);
@@ -110,6 +103,29 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
     await dropDatabase(config.database, database).catch(() => undefined);
   }
   return { version: server.version, checks };
+}
+
+/** The SKIP clause of each kind of pipeline on this version, and what a bad message does there. */
+function skipChecks(version: string): Check[] {
+  const since = SKIP_ALL_ERRORS_SINCE.join('.');
+  const table = skipErrorsFor(version, 'table');
+  const procedure = skipErrorsFor(version, 'procedure');
+  return [
+    {
+      check: 'bad messages, INTO TABLE',
+      result:
+        table === 'all'
+          ? 'SKIP ALL ERRORS (a bad message is recorded, its neighbours load)'
+          : `SKIP DUPLICATE KEY ERRORS only (the LOAD DATA pages before ${since} allow no other with JSON): a bad message stops the pipeline (the bad-input tests will fail)`,
+    },
+    {
+      check: 'bad messages, INTO PROCEDURE',
+      result:
+        procedure === 'parser'
+          ? 'SKIP PARSER ERRORS; the procedure records every other bad row in kit_procedure_rejects, its neighbours load'
+          : `no SKIP clause before ${since}: the procedure records bad rows, but a message that does not parse stops the pipeline`,
+    },
+  ];
 }
 
 /** A pipeline that cannot read the topic, as one line: which address, and what to set. */
