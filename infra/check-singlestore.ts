@@ -3,8 +3,12 @@
  * First the things the suite needs, each checked alone with a one-line fix (the server, its
  * version, the broker from here and from the server, the privileges); then the SingleStore
  * integration suite (test/integration/singlestore.test.ts, and the campaign ledger's), end to
- * end; then a pass/fail table. Everything it creates (kit_test_* / kit_check_* databases,
+ * end; then a pass/fail table; then the lessons measured on this server
+ * (singlestore-lesson-check.ts). Everything it creates (kit_test_* / kit_check_* databases,
  * kit-test-* topics, pipelines, a user) is removed.
+ *
+ * --lesson-only: the lesson check alone; --no-lesson: the suite alone; --no-original-flow:
+ * the lesson check without the original's whole-table UPDATE per campaign.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +19,7 @@ import {
   KitError,
   SingleStorePipeline,
   SKIP_ALL_ERRORS_SINCE,
+  TRACE_PRIVILEGE,
   checkDatabase,
   createKafka,
   createTopic,
@@ -35,6 +40,7 @@ import {
   type KitConfig,
 } from '@donations/lib';
 import { ROOT, loadKitConfig, runScript } from './services.js';
+import { runLessonCheck } from './singlestore-lesson-check.js';
 
 const SUITE = ['test/integration/singlestore.test.ts', 'test/integration/campaigns.test.ts'];
 
@@ -59,14 +65,7 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
     throw new KitError(`DATABASE_URL says singlestore:// but the server at ${where} is ${server.flavour} ${server.version}: point DATABASE_URL at your SingleStore server`);
   }
   checks.push({ check: 'server', result: `SingleStore ${server.version} at ${where}` });
-  const skip = skipErrorsFor(server.version);
-  checks.push({
-    check: 'bad messages',
-    result:
-      skip === 'all'
-        ? 'SKIP ALL ERRORS (a bad message is recorded, its neighbours load)'
-        : `SKIP DUPLICATE KEY ERRORS only: SingleStore before ${SKIP_ALL_ERRORS_SINCE.join('.')} stops the pipeline on a bad message (the bad-input tests will fail)`,
-  });
+  checks.push(...skipChecks(server.version));
 
   if (!(await isKafkaReachable(config.kafka, 5_000))) {
     throw new KitError(`Cannot reach Kafka at ${config.kafka.brokers.join(',')} from this machine: start it (\`npm run up\`) or fix KAFKA_BROKERS`);
@@ -98,6 +97,14 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
         await pipeline.drop().catch(() => undefined);
       }
       checks.push({ check: 'kafka from the server', result: `${config.kafka.pipelineBrokers.join(',')} (${config.kafka.pipelineBrokersFrom})` });
+      // The 7.3-8.7 LOAD DATA pages call it unsupported with JSON, the 8.0 Kafka JSON page shows it: ask the server.
+      const probe = new SingleStorePipeline({ db, kafka }, { name: 'kit_check_json', topic, table: 'messages', format: 'lines' });
+      await db
+        .execute(probe.statements.create(true, { skip: 'parser' }).replace(/INTO TABLE `messages`$/, 'INTO TABLE `messages` FORMAT JSON (id <- id)'))
+        .then(() => checks.push({ check: 'SKIP PARSER ERRORS with FORMAT JSON', result: 'accepted by CREATE PIPELINE' }))
+        .catch((error: unknown) => checks.push({ check: 'SKIP PARSER ERRORS with FORMAT JSON', result: `refused: ${oneLine(error).slice(0, 120)}` }))
+        .finally(() => probe.drop().catch(() => undefined));
+      checks.push({ check: 'event trace privilege (SHOW GRANTS)', result: tracePrivilegeSeen(await db.query('SHOW GRANTS').catch(() => [])) });
       await db
         .query('SELECT COUNT(*) AS n FROM information_schema.MV_TRACE_EVENTS')
         .then(() => checks.push({ check: 'PROCESS (MV_TRACE_EVENTS)', result: 'granted' }))
@@ -110,6 +117,37 @@ async function preflight(config: KitConfig): Promise<{ version: string; checks: 
     await dropDatabase(config.database, database).catch(() => undefined);
   }
   return { version: server.version, checks };
+}
+
+/** The SKIP clause of each kind of pipeline on this version, and what a bad message does there. */
+function skipChecks(version: string): Check[] {
+  const since = SKIP_ALL_ERRORS_SINCE.join('.');
+  const table = skipErrorsFor(version, 'table');
+  const procedure = skipErrorsFor(version, 'procedure');
+  return [
+    {
+      check: 'bad messages, INTO TABLE',
+      result:
+        table === 'all'
+          ? 'SKIP ALL ERRORS (a bad message is recorded, its neighbours load)'
+          : `SKIP DUPLICATE KEY ERRORS only (the LOAD DATA pages before ${since} allow no other with JSON): a bad message stops the pipeline (the bad-input tests will fail)`,
+    },
+    {
+      check: 'bad messages, INTO PROCEDURE',
+      result:
+        procedure === 'parser'
+          ? 'SKIP PARSER ERRORS; the procedure records every other bad row in kit_procedure_rejects, its neighbours load'
+          : `no SKIP clause before ${since}: the procedure records bad rows, but a message that does not parse stops the pipeline`,
+    },
+  ];
+}
+
+/** Which name of the trace privilege this user's grants show (the docs give two). */
+function tracePrivilegeSeen(grants: Record<string, unknown>[]): string {
+  const text = grants.map((row) => String(Object.values(row)[0] ?? '')).join('\n');
+  // \bALTER TRACE\b does not match ALTER EVENT TRACE: each name is found on its own.
+  const names = [TRACE_PRIVILEGE.name, TRACE_PRIVILEGE.alsoNamed, 'ALL PRIVILEGES'].filter((name) => new RegExp(`\\b${name}\\b`, 'i').test(text));
+  return names.length ? `granted as ${names.join(', ')}` : `neither ${TRACE_PRIVILEGE.name} nor ${TRACE_PRIVILEGE.alsoNamed} in SHOW GRANTS (lesson 06's trace will be refused)`;
 }
 
 /** A pipeline that cannot read the topic, as one line: which address, and what to set. */
@@ -149,6 +187,9 @@ function printTable(rows: Record<string, string>[]): void {
 
 await runScript(async () => {
   const config = loadKitConfig();
+  const args = process.argv.slice(2);
+  const lesson = () => runLessonCheck(config, { rows: config.workshop.rows, originalFlow: !args.includes('--no-original-flow') });
+  if (args.includes('--lesson-only')) return lesson();
   console.log('check:singlestore: what the suite needs');
   const { version, checks } = await preflight(config);
   printTable(checks.map(({ check, result }) => ({ check, result })));
@@ -181,4 +222,5 @@ await runScript(async () => {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+  if (!args.includes('--no-lesson')) await lesson();
 });

@@ -328,7 +328,7 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('local pipeline (Mar
       await other.execute("UPDATE kit_pipelines_cursors SET cursor_offset = 20 WHERE pipeline_name = 'pguard' AND source_partition_id = 0");
       await other.execute('COMMIT');
       // The pipeline's batch then finds nothing past the cursor, and loads nothing.
-      expect(await next).toEqual({ batchId: 0, state: 'Skipped', partition: 0, rows: 0, skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null });
+      expect(await next).toEqual({ batchId: 0, state: 'Skipped', partition: 0, rows: 0, rowsCounted: 'loaded', skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null });
     } finally {
       other.release();
       await pipeline.close();

@@ -79,6 +79,8 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('reconcileCampaign',
       duplicated: 0,
       unexpected: 0,
       rejected: 0,
+      rejectedKeptMinutes: null,
+      rejectedMayHaveAgedOut: false,
       missingRanges: [],
       exact: true,
       statement: expect.stringContaining('FROM `gaps_none` WHERE campaign_id = ?'),
@@ -157,6 +159,19 @@ describe.skipIf(loadConfig().database.target !== 'mariadb')('reconcileCampaign',
       '  in the table:        12 donations, 123.00 EUR',
       '  missing 0, duplicated 1, unexpected 1, rejected by the pipeline 3',
     ]);
+  });
+
+  it("says how long the pipeline's record of rejections lasts, and when a campaign is older than that", async () => {
+    const campaign = await loadedCampaign('gaps_kept', 10);
+    const pipeline = { errorCount: async () => 2, errorRetentionMinutes: async () => 60 };
+    const recent = await reconcileCampaign(s.db, campaign.id, { table: 'gaps_kept', pipeline });
+    expect(recent).toMatchObject({ rejected: 2, rejectedKeptMinutes: 60, rejectedMayHaveAgedOut: false, exact: true });
+    expect(formatReconciliation(recent).split('\n').at(-1)).toBe("  (PIPELINES_ERRORS keeps a rejection 60 minutes (pipelines_errors_retention_minutes): all of this campaign's are still counted)");
+    const later = await reconcileCampaign(s.db, campaign.id, { table: 'gaps_kept', pipeline, now: new Date(Date.now() + 2 * 3_600_000) });
+    expect(later).toMatchObject({ rejectedMayHaveAgedOut: true, exact: true });
+    expect(formatReconciliation(later).split('\n').at(-1)).toBe(
+      '  (rejections older than 60 minutes are no longer counted: PIPELINES_ERRORS keeps an error that long (pipelines_errors_retention_minutes), and this campaign began earlier)',
+    );
   });
 
   it('is a mismatch when the count is right but an amount is not', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AGGREGATED_TABLE,
   Campaign,
+  PROCEDURE_REJECTS_TABLE,
   TOTALS_QUERIES,
   checkTotals,
   setUpTotalsPipeline,
@@ -45,6 +46,7 @@ import {
   topicOffsets,
   type DonationEvent,
   type Pipeline,
+  type PipelineErrorRecord,
   type ProduceSummary,
 } from '@donations/lib';
 import { scratch, type Scratch } from './helpers.js';
@@ -74,6 +76,66 @@ function summaryOf(campaignId: number, events: readonly DonationEvent[]): Produc
 /** The keys the JSON mapping gives a DEFAULT: left out of some messages on purpose. */
 const OPTIONAL_KEYS = ['latitude', 'longitude', 'organization', 'is_campaign_active'];
 const withoutOptionalKeys = (event: DonationEvent) => Object.fromEntries(Object.entries(event).filter(([key]) => !OPTIONAL_KEYS.includes(key)));
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** The bad-input table of docs/pipeline.md: each kind spoils one event; a message without a usable id is judged by the table's row count. */
+const BAD_INPUTS: { kind: string; value: (e: DonationEvent) => string | Buffer | null; hasId: boolean }[] = [
+  { kind: 'invalid JSON', value: () => '{"transaction_id": 1,', hasId: false },
+  { kind: 'empty value', value: () => '', hasId: false },
+  { kind: 'null value (tombstone)', value: () => null, hasId: false },
+  { kind: 'bytes that are not UTF-8', value: () => Buffer.from([0xff, 0xfe, 0x00, 0x81]), hasId: false },
+  { kind: 'a JSON array', value: () => '[1, 2, 3]', hasId: false },
+  { kind: 'no transaction_id', value: (e) => json({ ...e, transaction_id: undefined }), hasId: false },
+  { kind: 'no city', value: (e) => json({ ...e, city: undefined }), hasId: true },
+  { kind: 'city null', value: (e) => json({ ...e, city: null }), hasId: true },
+  { kind: 'amount "lots"', value: (e) => json({ ...e, total_amount: 'lots' }), hasId: true },
+  { kind: 'city as an object', value: (e) => json({ ...e, city: { name: 'x' } }), hasId: true },
+  { kind: 'is_campaign_active "yes"', value: (e) => json({ ...e, is_campaign_active: 'yes' }), hasId: true },
+  { kind: 'amount -5', value: (e) => json({ ...e, total_amount: -5 }), hasId: true },
+  { kind: 'amount 1e12', value: (e) => json({ ...e, total_amount: 1e12 }), hasId: true },
+  { kind: 'latitude 123', value: (e) => json({ ...e, latitude: 123 }), hasId: true },
+  { kind: 'city of 51 characters', value: (e) => json({ ...e, city: 'x'.repeat(51) }), hasId: true },
+  { kind: 'date 01/05/2026 10:00', value: (e) => json({ ...e, transaction_date: '01/05/2026 10:00' }), hasId: true },
+  { kind: 'date 2026-02-30 10:00:00', value: (e) => json({ ...e, transaction_date: '2026-02-30 10:00:00' }), hasId: true },
+  { kind: 'a city not among the 20', value: (e) => json({ ...e, city: 'Atlantis' }), hasId: true },
+  { kind: 'unexpected extra fields (100 KB)', value: (e) => json({ ...e, referrer: 'r'.repeat(100_000) }), hasId: true },
+];
+
+/** Inputs among the bad ones that every pipeline must load. */
+const LOADS_EVERYWHERE = ['a city not among the 20', 'unexpected extra fields (100 KB)'];
+
+/** Each bad input between two good neighbours, all of one campaign. */
+function badInputCorpus(probe: Campaign) {
+  const neighbours: DonationEvent[] = [];
+  const probes: { kind: string; id: number | null; sent: string | null }[] = [];
+  const messages: { key: string; value: string | Buffer | null }[] = [];
+  for (const { kind, value, hasId } of BAD_INPUTS) {
+    const before = probe.next();
+    const spoiled = probe.next();
+    const sent = value(spoiled);
+    neighbours.push(before);
+    probes.push({ kind, id: hasId ? spoiled.transaction_id : null, sent: sent === null ? null : String(sent) });
+    messages.push({ key: String(before.transaction_id), value: json(before) }, { key: String(spoiled.transaction_id), value: sent });
+  }
+  const last = probe.next();
+  neighbours.push(last);
+  messages.push({ key: String(last.transaction_id), value: json(last) });
+  return { messages, neighbours, probes, kinds: BAD_INPUTS };
+}
+
+/** What each bad message became (loaded as what, or skipped), and the error records naming it: item 4 answered on this server. */
+function outcomesOf(probes: ReturnType<typeof badInputCorpus>['probes'], held: Record<string, unknown>[], errors: PipelineErrorRecord[]) {
+  return probes.map(({ kind, id, sent }) => {
+    const row = id === null ? undefined : held.find((r) => Number(r.transaction_id) === id);
+    const named = errors.filter((e) => e.input != null && ((id !== null && e.input.includes(String(id))) || (sent !== null && sent.length > 0 && e.input === sent)));
+    return {
+      input: kind,
+      outcome: id === null ? '(no id: see the row count)' : row ? `loaded as ${JSON.stringify(row).slice(0, 120)}` : 'skipped (not in the table)',
+      errors: named.length ? named.map((e) => `${e.kind}: ${e.reason.slice(0, 80)}`).join(' | ') : '(no error row names it)',
+    };
+  });
+}
 
 describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
   let s: Scratch;
@@ -242,42 +304,7 @@ describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
     const table = 'donations_bad_input';
     await s.db.execute(naiveTableDdl('singlestore', table).sql);
     const probe = await startCampaign(s.db, { seed: 900 });
-    const json = (value: unknown) => JSON.stringify(value);
-    // Each spoils one event; a message without a usable id is judged by the table's row count.
-    const kinds: { kind: string; value: (e: DonationEvent) => string | Buffer | null; hasId: boolean }[] = [
-      { kind: 'invalid JSON', value: () => '{"transaction_id": 1,', hasId: false },
-      { kind: 'empty value', value: () => '', hasId: false },
-      { kind: 'null value (tombstone)', value: () => null, hasId: false },
-      { kind: 'bytes that are not UTF-8', value: () => Buffer.from([0xff, 0xfe, 0x00, 0x81]), hasId: false },
-      { kind: 'a JSON array', value: () => '[1, 2, 3]', hasId: false },
-      { kind: 'no transaction_id', value: (e) => json({ ...e, transaction_id: undefined }), hasId: false },
-      { kind: 'no city', value: (e) => json({ ...e, city: undefined }), hasId: true },
-      { kind: 'city null', value: (e) => json({ ...e, city: null }), hasId: true },
-      { kind: 'amount "lots"', value: (e) => json({ ...e, total_amount: 'lots' }), hasId: true },
-      { kind: 'city as an object', value: (e) => json({ ...e, city: { name: 'x' } }), hasId: true },
-      { kind: 'is_campaign_active "yes"', value: (e) => json({ ...e, is_campaign_active: 'yes' }), hasId: true },
-      { kind: 'amount -5', value: (e) => json({ ...e, total_amount: -5 }), hasId: true },
-      { kind: 'amount 1e12', value: (e) => json({ ...e, total_amount: 1e12 }), hasId: true },
-      { kind: 'latitude 123', value: (e) => json({ ...e, latitude: 123 }), hasId: true },
-      { kind: 'city of 51 characters', value: (e) => json({ ...e, city: 'x'.repeat(51) }), hasId: true },
-      { kind: 'date 01/05/2026 10:00', value: (e) => json({ ...e, transaction_date: '01/05/2026 10:00' }), hasId: true },
-      { kind: 'date 2026-02-30 10:00:00', value: (e) => json({ ...e, transaction_date: '2026-02-30 10:00:00' }), hasId: true },
-      { kind: 'a city not among the 20', value: (e) => json({ ...e, city: 'Atlantis' }), hasId: true },
-      { kind: 'unexpected extra fields (100 KB)', value: (e) => json({ ...e, referrer: 'r'.repeat(100_000) }), hasId: true },
-    ];
-    const neighbours: DonationEvent[] = [];
-    const probes: { kind: string; id: number | null }[] = [];
-    const messages: { key: string; value: string | Buffer | null }[] = [];
-    for (const { kind, value, hasId } of kinds) {
-      const before = probe.next();
-      const spoiled = probe.next();
-      neighbours.push(before);
-      probes.push({ kind, id: hasId ? spoiled.transaction_id : null });
-      messages.push({ key: String(before.transaction_id), value: json(before) }, { key: String(spoiled.transaction_id), value: value(spoiled) });
-    }
-    const last = probe.next();
-    neighbours.push(last);
-    messages.push({ key: String(last.transaction_id), value: json(last) });
+    const { messages, neighbours, probes, kinds } = badInputCorpus(probe);
     await produceMessages(s.kafka, badTopic, messages);
     const pipeline = new SingleStorePipeline(s, { name: 'donations_bad_input', topic: badTopic, table, format: 'donations-json' });
     pipelines.push(pipeline);
@@ -288,22 +315,20 @@ describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
     const held = await s.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     const heldIds = new Set(held.map((row) => Number(row.transaction_id)));
     for (const neighbour of neighbours) expect(heldIds.has(neighbour.transaction_id), `neighbour ${neighbour.transaction_id}`).toBe(true);
-    for (const kind of ['a city not among the 20', 'unexpected extra fields (100 KB)']) {
+    for (const kind of LOADS_EVERYWHERE) {
       expect(heldIds.has(probes.find((p) => p.kind === kind)!.id!), kind).toBe(true);
     }
-    // What this server did with each: the per-target table of docs/pipeline.md comes from this output.
-    const outcomes = probes.map(({ kind, id }) => {
-      if (id === null) return { input: kind, outcome: '(no id: see the row count below)' };
-      const row = held.find((r) => Number(r.transaction_id) === id);
-      return { input: kind, outcome: row ? `loaded as ${JSON.stringify(row)}` : 'skipped (not in the table)' };
-    });
+    // What this server did with each, and what it wrote in PIPELINES_ERRORS: the per-target table of docs/pipeline.md comes from this output.
+    const errors = await pipeline.errors(200);
+    const outcomes = outcomesOf(probes, held, errors);
     const loadedWithId = outcomes.filter((o) => o.outcome.startsWith('loaded')).length;
     const idless = probes.filter((p) => p.id === null).length;
     const idlessLoaded = held.length - neighbours.length - loadedWithId;
-    outcomes.push({ input: `the ${idless} messages without an id`, outcome: `${idlessLoaded} loaded, ${idless - idlessLoaded} skipped` });
+    outcomes.push({ input: `the ${idless} messages without an id`, outcome: `${idlessLoaded} loaded, ${idless - idlessLoaded} skipped`, errors: '' });
+    console.log('INTO TABLE: what each bad message produced (its row, and the PIPELINES_ERRORS rows naming it)');
     console.table(outcomes);
-    const errors = await pipeline.errors(200);
     console.table(errors.map((e) => ({ kind: e.kind, reason: e.reason.slice(0, 100), input: (e.input ?? '').slice(0, 60) })));
+    console.log(`failed batch attempts (PIPELINES_ERRORS rows of type Error): ${await (pipeline as SingleStorePipeline).batchFailures()}`);
     // Nothing without a valid id can become a row; every skipped message is recorded.
     expect(idlessLoaded, 'rows loaded from messages without a valid id').toBe(0);
     const skipped = kinds.length - loadedWithId;
@@ -367,6 +392,35 @@ describe.skipIf(!onSingleStore)(`SingleStore${reason}`, () => {
     const [count] = await TOTALS_QUERIES[0]!.run(s.db, { campaignId: totalsCampaign.id });
     expect(count).toEqual({ donations: 500 });
     expect(await totals.errorCount()).toBe(2);
+  });
+
+  it("sends the bad-input corpus through lesson 09's procedure pipeline: each bad row recorded, every good neighbour loaded, the totals equal the rows", async () => {
+    const badTopic = await s.topic(partitions);
+    const probe = await startCampaign(s.db, { seed: 901 });
+    const { messages, neighbours, probes } = badInputCorpus(probe);
+    await produceMessages(s.kafka, badTopic, messages);
+    const totals = await setUpTotalsPipeline(s, { topic: badTopic, name: 'totals_bad_input' });
+    pipelines.push(totals);
+    // The rejects table is the procedure's, shared with the totals test above: count this corpus only.
+    await s.db.execute(`TRUNCATE TABLE ${PROCEDURE_REJECTS_TABLE}`);
+    await totals.start();
+    await totals.waitUntilCaughtUp({ timeoutMs: 90_000 });
+    expect((await totals.status())?.state, 'a bad row neither stops the pipeline nor fails its batch').toBe('Running');
+    const held = await s.db.query<Record<string, unknown>>(`SELECT * FROM ${AGGREGATED_TABLE} WHERE campaign_id = ?`, [probe.id]);
+    const heldIds = new Set(held.map((row) => Number(row.transaction_id)));
+    for (const neighbour of neighbours) expect(heldIds.has(neighbour.transaction_id), `neighbour ${neighbour.transaction_id}`).toBe(true);
+    for (const kind of LOADS_EVERYWHERE) expect(heldIds.has(probes.find((p) => p.kind === kind)!.id!), kind).toBe(true);
+    const check = await checkTotals(s.db, AGGREGATED_TABLE, probe.id);
+    expect(check.differences, 'the totals equal the rows').toEqual([]);
+    const errors = await totals.errors(200);
+    const outcomes = outcomesOf(probes, held, errors);
+    console.log('INTO PROCEDURE: what each bad message produced (its row, and the kit_procedure_rejects or PIPELINES_ERRORS rows naming it)');
+    console.table(outcomes);
+    console.table(await s.db.query(`SELECT reason, COUNT(*) AS n FROM ${PROCEDURE_REJECTS_TABLE} GROUP BY reason ORDER BY reason`));
+    const loadedWithId = outcomes.filter((o) => o.outcome.startsWith('loaded')).length;
+    // A message without an id cannot join the probe campaign's rows.
+    expect(held.length, "the probe campaign's rows").toBe(neighbours.length + loadedWithId);
+    expect(await totals.errorCount(), 'every bad message not loaded is counted once, in kit_procedure_rejects or PIPELINES_ERRORS').toBe(probes.length - loadedWithId);
   });
 
   it('drops its pipelines: none left in the scratch database', async () => {

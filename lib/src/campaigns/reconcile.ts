@@ -33,6 +33,13 @@ export interface Reconciliation {
   unexpected: number;
   /** Messages the pipeline rejected (all campaigns: a bad message has no trusted campaign); null when not asked. */
   rejected: number | null;
+  /**
+   * How long the pipeline's record of rejections lasts, in minutes (SingleStore's
+   * pipelines_errors_retention_minutes); null: for good (the local pipeline) or not readable.
+   */
+  rejectedKeptMinutes: number | null;
+  /** True when the campaign began longer ago than that: some of its rejections may have aged out. */
+  rejectedMayHaveAgedOut: boolean;
   /** The first missing id ranges, at most MAX_GAPS of them. */
   missingRanges: { from: number; to: number }[];
   exact: boolean;
@@ -45,8 +52,10 @@ export const MAX_GAPS = 20;
 
 export interface ReconcileOptions {
   table?: string;
-  /** The pipeline that loads the table: its rejected messages are counted. */
-  pipeline?: { errorCount(): Promise<number> };
+  /** The pipeline that loads the table: its rejected messages are counted, and how long its record of them lasts. */
+  pipeline?: { errorCount(): Promise<number>; errorRetentionMinutes?(): Promise<number | null> };
+  /** The time now, for the age of the campaign (tests). */
+  now?: Date;
   /** What that pipeline has not loaded yet (pipelineBacklog): missing ids it can hold are not called lost. */
   backlog?: () => Promise<{ messages: number; state: string }>;
 }
@@ -89,10 +98,15 @@ FROM ${table} WHERE campaign_id = ?`;
     duplicated: held - distinctIds,
     unexpected: held - inRange,
     rejected: options.pipeline ? await options.pipeline.errorCount() : null,
+    rejectedKeptMinutes: null,
+    rejectedMayHaveAgedOut: false,
     missingRanges,
     exact: false,
     statement,
   };
+  const keptMinutes = (await options.pipeline?.errorRetentionMinutes?.()) ?? null;
+  result.rejectedKeptMinutes = keptMinutes;
+  result.rejectedMayHaveAgedOut = keptMinutes !== null && (options.now ?? new Date()).getTime() - record.startedAt.getTime() > keptMinutes * 60_000;
   result.exact = result.missing === 0 && result.duplicated === 0 && result.unexpected === 0 && held === record.eventsSent && Math.abs(amountHeld - record.amountSent) < 0.005;
   return result;
 }
@@ -140,6 +154,13 @@ export function formatReconciliation(r: Reconciliation): string {
     `  in the table:        ${n(r.held)} donations, ${eur(r.amountHeld)}`,
     `  ${missingLine}, duplicated ${n(r.duplicated)}, unexpected ${n(r.unexpected)}${r.rejected === null ? '' : `, rejected by the pipeline ${n(r.rejected)}`}`,
   ];
+  if (r.rejected !== null && r.rejectedKeptMinutes !== null) {
+    lines.push(
+      r.rejectedMayHaveAgedOut
+        ? `  (rejections older than ${n(r.rejectedKeptMinutes)} minutes are no longer counted: PIPELINES_ERRORS keeps an error that long (pipelines_errors_retention_minutes), and this campaign began earlier)`
+        : `  (PIPELINES_ERRORS keeps a rejection ${n(r.rejectedKeptMinutes)} minutes (pipelines_errors_retention_minutes): all of this campaign's are still counted)`,
+    );
+  }
   for (const gap of r.missingRanges) lines.push(`  missing ids ${gap.from}..${gap.to}`);
   if (r.missingRanges.length === MAX_GAPS) lines.push(`  (only the first ${MAX_GAPS} gaps are listed)`);
   return lines.join('\n');

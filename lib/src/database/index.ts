@@ -13,6 +13,7 @@ export {
   stopSlowQueryTrace,
   slowQueryEvents,
   explainPrivilegeError,
+  TRACE_PRIVILEGE,
   type QueryProfile,
   type TraceEvent,
 } from '../targets/singlestore-server.js';

@@ -40,7 +40,7 @@ export class BatchTransaction {
       if (fresh.length === 0) {
         await connection.execute('ROLLBACK');
         connection.release();
-        return { batchId: 0, state: 'Skipped', partition: batch.partition, rows: 0, skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null };
+        return { batchId: 0, state: 'Skipped', partition: batch.partition, rows: 0, rowsCounted: 'loaded', skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null };
       }
       const rejections: Rejection[] = [];
       let bytes = 0;
@@ -83,6 +83,7 @@ export class BatchTransaction {
         state: 'Succeeded',
         partition: batch.partition,
         rows: inserted,
+        rowsCounted: 'loaded',
         skippedDuplicates: record.skippedDuplicates,
         rejected: rejections.length,
         batchTimeMs,

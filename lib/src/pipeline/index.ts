@@ -15,7 +15,7 @@ export {
   type TestRow,
   type WaitOptions,
 } from './pipeline.js';
-export { singleStoreStatements, skipErrorsFor, JSON_DEFAULTS, SASL_PASSWORD_PLACEHOLDER, SKIP_ALL_ERRORS_SINCE, type PipelineStatements, type SkipErrors } from '../targets/singlestore-statements.js';
+export { singleStoreStatements, skipErrorsFor, versionAtLeast, JSON_DEFAULTS, SASL_PASSWORD_PLACEHOLDER, SKIP_ALL_ERRORS_SINCE, type PipelineStatements, type PipelineInto, type SkipErrors } from '../targets/singlestore-statements.js';
 export { pipelineStoreDdl } from '../targets/mariadb-status-tables.js';
 export type { BatchRowsHook, BeforeCommit, RowsWrite } from './batch-hooks.js';
 export { transformMessage, transformDonation, rowToTsv, type PipelineFormat, type RejectKind, type Row, type DonationRow, type Transformed } from './transform.js';

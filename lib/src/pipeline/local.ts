@@ -142,6 +142,11 @@ export class LocalPipeline implements Pipeline, KernelRun {
     return this.store.errorCount();
   }
 
+  /** Its rejections stay in kit_pipelines_errors until the pipeline is dropped. */
+  async errorRetentionMinutes(): Promise<null> {
+    return null;
+  }
+
   cursors(): Promise<PipelineCursor[]> {
     return this.store.cursors();
   }

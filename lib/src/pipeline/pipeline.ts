@@ -41,7 +41,13 @@ export interface BatchSummary {
   batchId: number;
   state: string;
   partition: number | null;
+  /** See `rowsCounted`. */
   rows: number;
+  /**
+   * What `rows` counts: rows loaded (the local pipeline), or rows extracted from the topic
+   * (SingleStore's ROWS_STREAMED: bad and duplicate messages included).
+   */
+  rowsCounted: 'loaded' | 'extracted';
   skippedDuplicates: number | null;
   rejected: number | null;
   batchTimeMs: number;
@@ -116,8 +122,10 @@ export interface Pipeline {
   status(): Promise<PipelineStatus | undefined>;
   batches(limit?: number): Promise<BatchSummary[]>;
   errors(limit?: number): Promise<PipelineErrorRecord[]>;
-  /** How many messages the pipeline has rejected so far. */
+  /** How many messages the pipeline has rejected so far (not skipped duplicates, not failed batches). */
   errorCount(): Promise<number>;
+  /** How long its record of rejections lasts, in minutes; null: as long as the table (the local pipeline) or unknown. */
+  errorRetentionMinutes(): Promise<number | null>;
   cursors(): Promise<PipelineCursor[]>;
   /** Resolves once every partition is loaded up to the topic's end as it is now. */
   waitUntilCaughtUp(options?: WaitOptions): Promise<void>;

@@ -19,7 +19,8 @@ import {
   type TestRow,
   type WaitOptions,
 } from './pipeline.js';
-import { SASL_PASSWORD_PLACEHOLDER, singleStoreStatements, skipErrorsFor, type PipelineStatements } from '../targets/singlestore-statements.js';
+import { SASL_PASSWORD_PLACEHOLDER, singleStoreStatements, type PipelineStatements } from '../targets/singlestore-statements.js';
+import type { ProcedureRejects } from '../targets/target.js';
 
 export class SingleStorePipeline implements Pipeline {
   readonly target = 'singlestore' as const;
@@ -28,26 +29,35 @@ export class SingleStorePipeline implements Pipeline {
   private readonly db: Database;
   private readonly kafka: KafkaClient;
   private readonly procedureSql: string | undefined;
+  private readonly procedureTablesSql: readonly string[];
+  private readonly rejects: ProcedureRejects | undefined;
 
-  /** `procedureSql`: the CREATE OR REPLACE PROCEDURE of spec.procedure, run before the pipeline's CREATE. */
-  constructor(handles: PipelineHandles, spec: PipelineSpec, options: { procedureSql?: string } = {}) {
+  /**
+   * `procedureSql`: the CREATE OR REPLACE PROCEDURE of spec.procedure, run before the
+   * pipeline's CREATE, after `procedureTablesSql` (the tables it writes). `rejects`: where it
+   * records the rows it skips, counted with PIPELINES_ERRORS.
+   */
+  constructor(handles: PipelineHandles, spec: PipelineSpec, options: { procedureSql?: string; procedureTablesSql?: readonly string[]; rejects?: ProcedureRejects } = {}) {
     this.spec = checkedSpec(spec);
     this.procedureSql = options.procedureSql;
+    this.procedureTablesSql = options.procedureTablesSql ?? [];
+    this.rejects = options.rejects;
     this.db = handles.db;
     this.kafka = handles.kafka;
     this.statements = singleStoreStatements(this.spec, handles.kafka.settings);
   }
 
   /**
-   * CREATE [OR REPLACE] PIPELINE, with SKIP ALL ERRORS on SingleStore 9.0 and later and SKIP
-   * DUPLICATE KEY ERRORS before (statements.ts says why). Refuses, in one line, brokers the
-   * server cannot reach: a loopback address on a server that is not on this machine.
+   * CREATE [OR REPLACE] PIPELINE with the SKIP clause for this server's version
+   * (singlestore-statements.ts, skipErrorsFor, says which and why). Refuses, in one line,
+   * brokers the server cannot reach: a loopback address on a server that is not on this machine.
    */
   async create(options: { replace?: boolean } = {}): Promise<void> {
     const problem = pipelineBrokersProblem({ kafka: this.kafka.settings, database: this.db.settings });
     if (problem) throw problem;
+    for (const ddl of this.procedureTablesSql) await this.db.execute(ddl);
     if (this.procedureSql) await this.db.execute(this.procedureSql);
-    let sql = this.statements.create(options.replace ?? true, { skip: skipErrorsFor(await singleStoreVersion(this.db)) });
+    let sql = this.statements.create(options.replace ?? true, { version: await singleStoreVersion(this.db) });
     const password = this.kafka.settings.sasl?.password;
     if (password) sql = sql.replace(`"${SASL_PASSWORD_PLACEHOLDER}"`, JSON.stringify(password).replace(/'/g, "\\'"));
     await this.db.execute(sql);
@@ -100,7 +110,9 @@ export class SingleStorePipeline implements Pipeline {
       batchId: Number(row.BATCH_ID),
       state: String(row.BATCH_STATE),
       partition: null,
+      // ROWS_STREAMED counts rows extracted, bad and duplicate ones included: not rows loaded.
       rows: Number(row.ROWS_STREAMED ?? 0),
+      rowsCounted: 'extracted',
       skippedDuplicates: null,
       rejected: null,
       batchTimeMs: Math.round(Number(row.BATCH_TIME ?? 0) * 1000),
@@ -134,12 +146,50 @@ export class SingleStorePipeline implements Pipeline {
         input: row.LOAD_DATA_LINE == null ? null : String(row.LOAD_DATA_LINE),
       });
     }
-    return [...unique.values()].slice(0, limit).map(({ fromLeaf: _, ...record }) => record);
+    const skipped = await this.procedureRejects(limit);
+    return [...skipped, ...[...unique.values()].map(({ fromLeaf: _, ...record }) => record)].slice(0, limit);
   }
 
+  /** The rows the procedure skipped, as error records (kind `procedure <reason>`). */
+  private async procedureRejects(limit: number): Promise<PipelineErrorRecord[]> {
+    if (!this.rejects) return [];
+    const rows = await this.db.query(this.rejects.latestSql, [limit]);
+    return rows.map((row) => ({
+      batchId: null,
+      partition: null,
+      offset: null,
+      kind: `procedure ${String(row.reason)}`,
+      reason: row.reason === 'duplicate' ? `transaction_id ${String(row.transaction_id)}: ${String(row.copies)} copies skipped` : `skipped by ${this.spec.procedure}: ${String(row.reason)}`,
+      at: row.rejected_at instanceof Date ? row.rejected_at : row.rejected_at == null ? null : new Date(`${String(row.rejected_at).replace(' ', 'T')}Z`),
+      input: row.raw == null ? null : String(row.raw),
+    }));
+  }
+
+  /** Skipped messages in PIPELINES_ERRORS, plus the rows a procedure recorded as rejected. */
   async errorCount(): Promise<number> {
     const [row] = await this.db.query<{ n: number }>(this.statements.errorCount);
+    const [recorded] = this.rejects ? await this.db.query<{ n: number }>(this.rejects.countSql) : [];
+    return Number(row?.n ?? 0) + Number(recorded?.n ?? 0);
+  }
+
+  /** Failed batch attempts (PIPELINES_ERRORS rows of type Error): not rejected messages. */
+  async batchFailures(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(this.statements.batchFailures);
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * How long PIPELINES_ERRORS keeps an error (`pipelines_errors_retention_minutes`), null when
+   * the server does not say: older rejections are no longer counted.
+   */
+  async errorRetentionMinutes(): Promise<number | null> {
+    try {
+      const [row] = await this.db.query<{ minutes: unknown }>(this.statements.errorRetention);
+      const minutes = Number(row?.minutes);
+      return row?.minutes == null || !Number.isFinite(minutes) ? null : minutes;
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -104,6 +104,7 @@ export class PipelineStore {
       state: String(row.batch_state),
       partition: Number(row.source_partition_id),
       rows: Number(row.rows_inserted),
+      rowsCounted: 'loaded',
       skippedDuplicates: Number(row.rows_skipped_duplicates),
       rejected: Number(row.rows_rejected),
       batchTimeMs: Number(row.batch_time_ms),

@@ -6,7 +6,7 @@ import { singlestoreTarget } from './singlestore.js';
 import type { Target } from './target.js';
 
 export { mariadbTarget, singlestoreTarget };
-export type { Target, TargetPipelineOptions, TargetProfiling, BatchWork } from './target.js';
+export type { Target, TargetPipelineOptions, TargetProfiling, BatchWork, ProcedureRejects } from './target.js';
 export { DONATION_COLUMNS, DONATION_COLUMN_NAMES, columnSql, type DonationColumn, type DonationColumnName } from './columns.js';
 export type { TableDescription } from './table.js';
 export type { DashboardProfiler, SlowCatch, CaughtPanel, QueryProfileView, ShownStatement } from './profiler.js';

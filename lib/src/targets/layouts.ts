@@ -48,7 +48,10 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
     analogLabel: 'naive',
     title: 'naive: a primary key only',
     analogTitle: 'naive: PRIMARY KEY (transaction_id)',
-    singleStore: 'PRIMARY KEY (transaction_id): rows spread by transaction id, stored in arrival order',
+    // "If the table has a primary key, then the shard key will be whatever the primary key is" (Sharding).
+    singleStore:
+      'PRIMARY KEY (transaction_id) and no SHARD KEY, so the primary key is the shard key: rows hashed by transaction id over every partition; ' +
+      'no SORT KEY: rows stay in arrival order, so each segment already holds a narrow range of campaigns and dates',
     mariadb: 'PRIMARY KEY (transaction_id): InnoDB stores rows in primary-key order',
     targets: ['mariadb', 'singlestore'],
     bought: {
@@ -95,7 +98,7 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
     analogLabel: 'campaign-led key',
     title: 'a sort key led by the campaign: SORT KEY (campaign_id, transaction_date)',
     analogTitle: 'a sort key led by the campaign, as a clustered key (campaign_id, transaction_date)',
-    singleStore: 'SORT KEY (campaign_id, transaction_date): a campaign, and its last seconds, sit in few segments',
+    singleStore: 'SORT KEY (campaign_id, transaction_date): a campaign, and its last seconds, sit in few segments, whatever order the rows arrived in',
     mariadb: 'the clustered primary key (campaign_id, transaction_date, transaction_id): a campaign is one range of the table',
     targets: ['mariadb'],
     bought: {
@@ -110,7 +113,7 @@ export const TABLE_LAYOUTS: readonly TableLayout[] = [
     analogLabel: "kit's layout",
     title: 'the kit: SHARD KEY (city, transaction_id), SORT KEY (campaign_id, transaction_date)',
     analogTitle: "the kit's analog: the campaign-led clustered key plus covering indexes",
-    singleStore: "the original's shard key (an even spread) with a sort key led by the campaign, which every panel filters on",
+    singleStore: "the original's shard key (spreading rows as evenly as the naive table's transaction id) with a sort key led by the campaign, which every panel filters on",
     mariadb:
       'the campaign-led clustered key, plus covering indexes that hold each panel\'s columns in its GROUP BY order, ' +
       'as a columnstore reads only the columns a query names',

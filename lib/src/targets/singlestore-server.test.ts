@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { KitError, SqlError } from '../errors.js';
 import { openDatabase } from '../database/database.js';
-import { SINGLESTORE_SQL, databasePartitions, explainPrivilegeError, profileQuery, startSlowQueryTrace } from './singlestore-server.js';
+import { SINGLESTORE_SQL, TRACE_PRIVILEGE, databasePartitions, explainPrivilegeError, profileQuery, startSlowQueryTrace } from './singlestore-server.js';
 
 describe('SingleStore statements', () => {
   it('reads the engine version from @@memsql_version (@@version answers a MySQL version)', () => {
@@ -39,6 +39,15 @@ describe('SingleStore statements', () => {
     );
     const other = new SqlError('ER_PARSE_ERROR', 'syntax', '');
     expect(explainPrivilegeError(other, 'PROCESS', 'x', 'kit')).toBe(other);
+  });
+
+  it('names both names of the trace privilege, as the docs give both', () => {
+    const denied = new SqlError('ER_SPECIFIC_ACCESS_DENIED_ERROR', 'Access denied', '');
+    expect(TRACE_PRIVILEGE).toEqual({ name: 'ALTER TRACE', alsoNamed: 'ALTER EVENT TRACE' });
+    expect((explainPrivilegeError(denied, TRACE_PRIVILEGE.name, 'CREATE EVENT TRACE', 'kit', TRACE_PRIVILEGE.alsoNamed) as Error).message).toBe(
+      "CREATE EVENT TRACE needs the ALTER TRACE privilege (named ALTER EVENT TRACE on some SingleStore pages), which user 'kit' lacks: " +
+        "as an admin, GRANT ALTER TRACE ON *.* TO 'kit'@'%' (or GRANT ALTER EVENT TRACE ON *.* TO 'kit'@'%' if the server knows it by that name) (on Helios, connect as the workspace's admin user)",
+    );
   });
 
   it('refuses, in one line, to run SingleStore-only statements on MariaDB', async () => {

@@ -40,24 +40,31 @@ function requireSingleStore(db: Database, what: string): void {
 }
 
 /**
+ * The event trace's privilege, which the pages name two ways: "The ALTER TRACE permission is
+ * required to create trace events" (Trace Event Commands, cloud; CREATE and DROP EVENT TRACE),
+ * "The `ALTER EVENT TRACE` permission is required" (the same page, 9.1 and the cloud .md).
+ */
+export const TRACE_PRIVILEGE = { name: 'ALTER TRACE', alsoNamed: 'ALTER EVENT TRACE' } as const;
+
+/**
  * A privilege error as one line naming the privilege and the fix; other errors unchanged.
  * SingleStore says "Access denied; you need (at least one of) the X privilege(s)".
+ * `alsoNamed`: the privilege's other name in the docs, given in the hint too.
  */
-export function explainPrivilegeError(error: unknown, privilege: string, what: string, user: string): unknown {
+export function explainPrivilegeError(error: unknown, privilege: string, what: string, user: string, alsoNamed?: string): unknown {
   if (error instanceof SqlError && /ACCESS_DENIED/.test(error.code)) {
-    return new KitError(
-      `${what} needs the ${privilege} privilege, which user '${user}' lacks: as an admin, GRANT ${privilege} ON *.* TO '${user}'@'%' (on Helios, connect as the workspace's admin user)`,
-      { cause: error },
-    );
+    const named = alsoNamed ? `${privilege} privilege (named ${alsoNamed} on some SingleStore pages)` : `${privilege} privilege`;
+    const grant = `GRANT ${privilege} ON *.* TO '${user}'@'%'${alsoNamed ? ` (or GRANT ${alsoNamed} ON *.* TO '${user}'@'%' if the server knows it by that name)` : ''}`;
+    return new KitError(`${what} needs the ${named}, which user '${user}' lacks: as an admin, ${grant} (on Helios, connect as the workspace's admin user)`, { cause: error });
   }
   return error;
 }
 
-async function withPrivilege<T>(db: Database, privilege: string, what: string, work: () => Promise<T>): Promise<T> {
+async function withPrivilege<T>(db: Database, privilege: string, what: string, work: () => Promise<T>, alsoNamed?: string): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw explainPrivilegeError(error, privilege, what, db.settings.user);
+    throw explainPrivilegeError(error, privilege, what, db.settings.user, alsoNamed);
   }
 }
 
@@ -95,8 +102,8 @@ export interface QueryProfile {
 
 /**
  * Profiles a query as the docs advise: PROFILE twice (the first run compiles the plan),
- * then SHOW PROFILE JSON and SHOW PROFILE UI, all on one connection, since SHOW PROFILE
- * reports the last query profiled in its own session.
+ * then SHOW PROFILE JSON and SHOW PROFILE UI (the docs' sequence), on one connection to be
+ * safe: that SHOW PROFILE reads its own session's last PROFILE is implied, not stated.
  */
 export async function profileQuery(db: Database, sql: string, params: unknown[] = []): Promise<QueryProfile> {
   requireSingleStore(db, 'PROFILE');
@@ -119,25 +126,31 @@ export async function profileQuery(db: Database, sql: string, params: unknown[] 
 
 /**
  * Records every query slower than the threshold in MV_TRACE_EVENTS: drops the trace if it
- * exists, then creates it with this threshold. Needs ALTER TRACE. On Helios the portal's
+ * exists, then creates it with this threshold. Needs ALTER TRACE (or ALTER EVENT TRACE: TRACE_PRIVILEGE). On Helios the portal's
  * Query History reads the same trace, so this changes its threshold for the workspace.
  */
 export async function startSlowQueryTrace(db: Database, thresholdMs: number = SLOW_QUERY_THRESHOLD_MS): Promise<string[]> {
   requireSingleStore(db, 'CREATE EVENT TRACE');
   const create = SINGLESTORE_SQL.createTrace(thresholdMs);
-  await withPrivilege(db, 'ALTER TRACE', 'CREATE EVENT TRACE', async () => {
-    // Absent on first use: only a privilege error matters here; CREATE reports anything else.
-    await db.execute(SINGLESTORE_SQL.dropTrace).catch((error: unknown) => {
-      if (error instanceof SqlError && /ACCESS_DENIED/.test(error.code)) throw error;
-    });
-    await db.execute(create);
-  });
+  await withPrivilege(
+    db,
+    TRACE_PRIVILEGE.name,
+    'CREATE EVENT TRACE',
+    async () => {
+      // Absent on first use: only a privilege error matters here; CREATE reports anything else.
+      await db.execute(SINGLESTORE_SQL.dropTrace).catch((error: unknown) => {
+        if (error instanceof SqlError && /ACCESS_DENIED/.test(error.code)) throw error;
+      });
+      await db.execute(create);
+    },
+    TRACE_PRIVILEGE.alsoNamed,
+  );
   return [SINGLESTORE_SQL.dropTrace, create];
 }
 
 export async function stopSlowQueryTrace(db: Database): Promise<void> {
   requireSingleStore(db, 'DROP EVENT TRACE');
-  await withPrivilege(db, 'ALTER TRACE', 'DROP EVENT TRACE', () => db.execute(SINGLESTORE_SQL.dropTrace));
+  await withPrivilege(db, TRACE_PRIVILEGE.name, 'DROP EVENT TRACE', () => db.execute(SINGLESTORE_SQL.dropTrace), TRACE_PRIVILEGE.alsoNamed);
 }
 
 export interface TraceEvent {

@@ -30,19 +30,33 @@ FORMAT JSON (
 )`);
   });
 
-  it('create before SingleStore 9.0: SKIP DUPLICATE KEY ERRORS, the only SKIP its docs allow with JSON', () => {
-    const sql = singleStoreStatements(spec, config.kafka).create(true, { skip: 'duplicate-key' });
-    expect(sql).toContain('\nSKIP DUPLICATE KEY ERRORS\nINTO TABLE');
-    expect(sql).not.toContain('SKIP ALL ERRORS');
+  it('create before SingleStore 8.9: SKIP DUPLICATE KEY ERRORS, the 7.3-8.7 LOAD DATA pages allow no other useful SKIP with JSON', () => {
+    const statements = singleStoreStatements(spec, config.kafka);
+    for (const version of ['7.3.4', '8.0.19', '8.5.3', '8.7.12']) {
+      const sql = statements.create(true, { version });
+      expect(sql, version).toContain('\nBATCH_INTERVAL 100\nSKIP DUPLICATE KEY ERRORS\nINTO TABLE `donation_transactions`\nFORMAT JSON (');
+      expect(sql, version).not.toContain('SKIP ALL ERRORS');
+    }
+    expect(statements.create(true, { skip: 'duplicate-key' })).toBe(statements.create(true, { version: '8.7.0' }));
   });
 
-  it('picks the SKIP clause from @@memsql_version', () => {
+  it('create from SingleStore 8.9 (its LOAD DATA page no longer restricts SKIP ALL ERRORS to CSV): SKIP ALL ERRORS', () => {
+    const statements = singleStoreStatements(spec, config.kafka);
+    for (const version of ['8.9.0', '9.0.23', '9.1.1', '10.0.0']) expect(statements.create(true, { version }), version).toBe(statements.create());
+  });
+
+  it('picks the SKIP clause from @@memsql_version, for a table and for a procedure', () => {
     expect(skipErrorsFor('9.0.23')).toBe('all');
     expect(skipErrorsFor('9.1.1')).toBe('all');
     expect(skipErrorsFor('10.0.0')).toBe('all');
-    expect(skipErrorsFor('8.9.12')).toBe('duplicate-key');
+    expect(skipErrorsFor('8.9.12')).toBe('all');
+    expect(skipErrorsFor('8.7.3')).toBe('duplicate-key');
     expect(skipErrorsFor('7.3.4')).toBe('duplicate-key');
     expect(skipErrorsFor('')).toBe('duplicate-key');
+    expect(skipErrorsFor('8.9.0', 'procedure')).toBe('parser');
+    expect(skipErrorsFor('9.0.23', 'procedure')).toBe('parser');
+    expect(skipErrorsFor('8.7.3', 'procedure')).toBe('none');
+    expect(skipErrorsFor('', 'procedure')).toBe('none');
   });
 
   it('gives a DEFAULT to the nullable columns only: a message without a NOT NULL field is rejected', () => {
@@ -111,11 +125,17 @@ FORMAT JSON (
     );
   });
 
-  it('counts each rejected message once: not the leaf copies of an error, not the skipped duplicates', () => {
-    expect(singleStoreStatements(spec, config.kafka).errorCount).toBe(
-      'SELECT COUNT(*) AS n FROM (SELECT DISTINCT BATCH_ID, BATCH_SOURCE_PARTITION_ID, COALESCE(LOAD_DATA_LINE_NUMBER, -1) AS line, ERROR_CODE ' +
-        "FROM information_schema.PIPELINES_ERRORS WHERE DATABASE_NAME = DATABASE() AND PIPELINE_NAME = 'donations_kafka_consumer' AND COALESCE(ERROR_CODE, 0) <> 1062) AS rejected",
+  it('counts each rejected message once: Warning rows only (an Error is a failed batch), not the leaf copies, not the skipped duplicates', () => {
+    const s = singleStoreStatements(spec, config.kafka);
+    expect(s.errorCount).toBe(
+      "SELECT COUNT(*) AS n FROM (SELECT DISTINCT BATCH_ID, BATCH_SOURCE_PARTITION_ID, COALESCE(LOAD_DATA_LINE_NUMBER, -1) AS line, ERROR_CODE, MD5(COALESCE(LOAD_DATA_LINE, '')) AS input " +
+        "FROM information_schema.PIPELINES_ERRORS WHERE DATABASE_NAME = DATABASE() AND PIPELINE_NAME = 'donations_kafka_consumer' AND ERROR_TYPE = 'Warning' AND COALESCE(ERROR_CODE, 0) <> 1062) AS rejected",
     );
+    expect(s.batchFailures).toBe(
+      'SELECT COUNT(*) AS n FROM (SELECT DISTINCT BATCH_ID, BATCH_SOURCE_PARTITION_ID, ERROR_CODE ' +
+        "FROM information_schema.PIPELINES_ERRORS WHERE DATABASE_NAME = DATABASE() AND PIPELINE_NAME = 'donations_kafka_consumer' AND ERROR_TYPE = 'Error') AS failed",
+    );
+    expect(s.errorRetention).toBe('SELECT @@pipelines_errors_retention_minutes AS minutes');
   });
 
   it('reads status and batches from PIPELINES and PIPELINES_BATCHES_SUMMARY', () => {

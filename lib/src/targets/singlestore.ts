@@ -27,8 +27,8 @@ export const singlestoreTarget: Target = {
   statusTablesDdl: () => [],
   createPipeline(handles, spec, { batchWork } = {}) {
     if (!batchWork) return new SingleStorePipeline(handles, spec);
-    const { name, sql } = batchWork.procedure;
-    return new SingleStorePipeline(handles, { ...spec, procedure: name }, { procedureSql: sql(spec.table) });
+    const { name, sql, tables = [], rejects } = batchWork.procedure;
+    return new SingleStorePipeline(handles, { ...spec, procedure: name }, { procedureSql: sql(spec.table), procedureTablesSql: tables.map(singlestoreTableDdl), rejects });
   },
   // One Kafka partition per database partition, so that every partition loads in parallel.
   topicPartitions: async (db) => Math.max(1, await databasePartitions(db)),

@@ -19,9 +19,23 @@ import type { DdlStatement, TableDescription } from './table.js';
  */
 export interface BatchWork {
   /** SingleStore: the pipeline loads into this stored procedure, which writes the rows and the rest. */
-  procedure: { name: string; sql(rowsTable: string): string };
+  procedure: {
+    name: string;
+    sql(rowsTable: string): string;
+    /** Tables it writes besides the rows, created before it: a pipeline's procedure may run no DDL. */
+    tables?: readonly TableDescription[];
+    /** The rows it skips: how many were rejected, and the latest (`LIMIT ?`), for the pipeline's errorCount and errors. */
+    rejects?: ProcedureRejects;
+  };
   /** The kit's local pipeline: the hook that writes each batch's rows and the rest. */
   rowsHook: BatchRowsHook;
+}
+
+export interface ProcedureRejects {
+  /** One row, `n`: rejected messages (skipped duplicates are not). */
+  countSql: string;
+  /** Rows of rejected_at, transaction_id, reason, copies, raw, newest first. */
+  latestSql: string;
 }
 
 export interface TargetPipelineOptions extends LocalPipelineOptions {
