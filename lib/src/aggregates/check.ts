@@ -59,7 +59,7 @@ export async function checkTotals(db: Database, rowsTable: string, campaignId: n
 }
 
 export function formatTotalsCheck(check: TotalsCheck): string {
-  const groups = Object.entries(check.groups).map(([name, n]) => `${n.toLocaleString('en-US')} per ${name}`).join(', ');
+  const groups = Object.entries(check.groups).map(([name, n]) => `${n.toLocaleString('en-US')} ${name === 'second' ? 'one-second groups' : `per ${name}`}`).join(', ');
   const lines = [`campaign ${check.campaignId}, totals against rows: ${check.exact ? 'EXACT' : 'MISMATCH'} (${groups})`];
   for (const d of check.differences.slice(0, 10)) {
     lines.push(`  ${d.grouping} ${d.key || '(all)'}: rows ${d.rows ? `${d.rows.donations} / ${d.rows.amount.toFixed(2)}` : 'none'}, totals ${d.totals ? `${d.totals.donations} / ${d.totals.amount.toFixed(2)}` : 'none'}`);

@@ -7,6 +7,9 @@
 import type { Database } from '../database/database.js';
 import { measureDashboard, type MeasureOptions, type Refresh, type RefreshReport } from './refresh.js';
 
+/** `3,340.2 ms`: one decimal, thousands separated, as the lessons' tables print them. */
+const formatMs = (ms: number) => `${ms.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
+
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** The first row of a panel's result, as its panel would show it: the city, not its coordinates; amounts in EUR. */
@@ -57,7 +60,7 @@ export function renderRefresh(refresh: Refresh, budgetMs: number, label: string,
       const width = Math.max(MIN_BAR_PX, Math.round(scale.at(p.ms)));
       const color = p.ms <= budgetMs ? '#3a7' : '#d43';
       // The value beside the bar; when the dashed line would cross it, just beyond the line.
-      const text = `${p.ms > scale.toMs ? '» ' : ''}${p.ms.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
+      const text = `${p.ms > scale.toMs ? '» ' : ''}${formatMs(p.ms)}`;
       const after = width + 3;
       const crossed = after <= budgetAt + 2 && after + labelWidth(text) >= budgetAt - 1;
       const labelAt = crossed ? budgetAt + 5 : after;
@@ -69,8 +72,8 @@ export function renderRefresh(refresh: Refresh, budgetMs: number, label: string,
   const axis = `<tr><td></td><td></td><td><div style="position:relative;width:${TRACK_PX + LABEL_ROOM_PX}px;height:14px;font-size:10px;color:#666">${ticks}</div></td><td></td></tr>`;
   const status = refresh.withinBudget
     ? `<span style="color:#3a7">within the ${budgetMs} ms budget</span>`
-    : `<span style="color:#d43"><b>late</b>: the dashboard stalls</span>`;
-  return `<div><b>Refresh ${refresh.index}</b> on <code>${escapeHtml(label)}</code>: all ${refresh.panels.length} panels in ${refresh.durationMs.toFixed(1)} ms, ${status}
+    : `<span style="color:#d43"><b>late</b> by ${formatMs(refresh.durationMs - budgetMs)}: the next refresh waits</span>`;
+  return `<div><b>Refresh ${refresh.index}</b> on <code>${escapeHtml(label)}</code>: all ${refresh.panels.length} panels in ${formatMs(refresh.durationMs)}, ${status}
 <table><thead><tr><th>#</th><th>panel</th><th style="text-align:left">latency, log scale; dashed line: ${budgetMs} ms</th><th>first row</th></tr></thead><tbody>${rows}
 ${axis}</tbody></table></div>`;
 }

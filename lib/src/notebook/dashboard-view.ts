@@ -72,7 +72,7 @@ export async function renderGrafanaDashboard(
     .map(({ panel, body, ms }) => {
       const { x, y, w, h } = panel.gridPos;
       return `<div style="position:absolute;left:${x * COLUMN_PX}px;top:${y * ROW_PX}px;width:${w * COLUMN_PX - 8}px;height:${h * ROW_PX - 8}px;background:#181b1f;border:1px solid #2c3235;border-radius:3px;overflow:hidden;color:#ccccdc;font-family:sans-serif">
-<div style="display:flex;justify-content:space-between;gap:6px;padding:4px 8px;font-size:13px;font-weight:600"><span>${escapeHtml(panel.title)}</span><span style="font-weight:400;color:#8e8e8e;white-space:nowrap">${ms.toFixed(0)} ms</span></div>
+<div style="display:flex;justify-content:space-between;gap:6px;padding:4px 8px;font-size:13px;font-weight:600"><span>${escapeHtml(panel.title)}</span><span style="font-weight:400;color:#8e8e8e;white-space:nowrap">${Math.round(ms).toLocaleString('en-US')} ms</span></div>
 <div style="padding:0 8px;height:calc(100% - 28px);overflow:hidden">${body}</div></div>`;
     })
     .join('\n');
