@@ -56,6 +56,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The static site (npm run site) from a 20k-row workshop of its own, browsed from file:// in Chromium.
+          name: 'site',
+          include: ['test/site/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          sequence: { groupOrder: 1 },
+          testTimeout: 300_000,
+          hookTimeout: 1_500_000,
+        },
+      },
+      {
+        test: {
           // Kills and restarts services of its own (ports 19092 and 13306), never the learner's.
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],

@@ -57,9 +57,10 @@ export function blockMarkdown(text: string): string {
 
 /** The text of a Markdown file between the heading `heading` and the next heading of any level. */
 export function markdownSection(markdown: string, heading: string): string {
-  const start = markdown.indexOf(`\n${heading}\n`);
+  const lines = `\n${markdown}`;
+  const start = lines.indexOf(`\n${heading}\n`);
   if (start < 0) throw new KitError(`no "${heading}" in the Markdown the site quotes`);
-  const body = markdown.slice(start + heading.length + 2);
+  const body = lines.slice(start + heading.length + 2);
   const next = body.search(/^#{1,6} /m);
   return (next < 0 ? body : body.slice(0, next)).trim();
 }
@@ -150,9 +151,10 @@ export function indexPage(lessons: Lesson[], facts: RunFacts, text: IndexText): 
     const name = lesson ? `<a href="${pageOf(lesson.notebook)}">${escapeHtml(lesson.title)}</a>` : escapeHtml(part.part);
     return `<tr><td>${escapeHtml(part.part)}</td><td>${name}</td><td>${part.minutes}</td><td>${inlineMarkdown(part.sees)}</td></tr>`;
   });
+  // The README's section says how to open a codespace; with the repository known (on GitHub Actions), a link does it.
   const codespaces = text.repository
-    ? `<a href="https://codespaces.new/${escapeHtml(text.repository)}?quickstart=1">open the repository in GitHub Codespaces</a>`
-    : 'open the repository in GitHub Codespaces (on its GitHub page: Code, Codespaces, Create codespace)';
+    ? `<p>No install: <a href="https://codespaces.new/${escapeHtml(text.repository)}?quickstart=1">open the repository in GitHub Codespaces</a>.</p>`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -179,7 +181,7 @@ ${rows.join('\n')}
 </table>
 <h2>Run it yourself</h2>
 ${blockMarkdown(text.runIt)}
-<p>No install: ${codespaces}; its dev container installs Java, MariaDB and JupyterLab, and <code>npm run lab</code> opens the notebooks.</p>
+${codespaces}
 </main>
 </body>
 </html>
@@ -227,20 +229,23 @@ export async function buildSite(options: { from: string; out: string; config: Ki
   const failed = facts.notebooks.filter((run) => run.status !== 'passed');
   if (failed.length) throw new KitError(`the run in ${relative(ROOT, options.from)} did not pass: ${failed.map((run) => `${run.notebook} ${run.status}`).join(', ')}; run \`npm run workshop\` again.`);
   const lessons = executedLessons(options.from);
-  rmSync(options.out, { recursive: true, force: true });
-  ensureDir(join(options.out, 'notebooks'));
-  for (const [index, lesson] of lessons.entries()) {
-    const source = join(options.from, `${lesson.notebook}.ipynb`);
-    log(`converting ${lesson.notebook}...`);
-    const { file } = await notebookToHtml(source, { outDir: options.out, name: lesson.notebook });
-    writeFileSync(file, decorateLessonPage(readFileSync(file, 'utf8'), lessons, index, facts));
-    copyFileSync(source, join(options.out, downloadOf(lesson.notebook)));
-  }
   const text: IndexText = {
     about: markdownSection(readFileSync(join(ROOT, 'WORKSHOP.md'), 'utf8'), "# Presenter's guide"),
     runIt: markdownSection(readFileSync(join(ROOT, 'README.md'), 'utf8'), '## On a fresh machine'),
     repository: options.repository,
   };
+  rmSync(options.out, { recursive: true, force: true });
+  ensureDir(join(options.out, 'notebooks'));
+  const convert = async (index: number) => {
+    const lesson = lessons[index]!;
+    const source = join(options.from, `${lesson.notebook}.ipynb`);
+    log(`converting ${lesson.notebook}...`);
+    const { file } = await notebookToHtml(source, { outDir: options.out, name: lesson.notebook });
+    writeFileSync(file, decorateLessonPage(readFileSync(file, 'utf8'), lessons, index, facts));
+    copyFileSync(source, join(options.out, downloadOf(lesson.notebook)));
+  };
+  // Two at a time: each conversion is mostly nbconvert's start-up.
+  for (let index = 0; index < lessons.length; index += 2) await Promise.all([convert(index), ...(index + 1 < lessons.length ? [convert(index + 1)] : [])]);
   writeFileSync(join(options.out, 'index.html'), indexPage(lessons, facts, text));
   writeFileSync(join(options.out, 'run.json'), `${JSON.stringify(facts, null, 2)}\n`);
 

@@ -35,6 +35,8 @@ describe('the static site', () => {
     expect(section).toContain('npm run lab');
     expect(section).not.toContain('### What the machine needs');
     expect(() => markdownSection('# a\n', '## b')).toThrow(/no "## b"/);
+    // A file's first heading too: WORKSHOP.md opens with its title.
+    expect(markdownSection("# Presenter's guide\n\nA 2 to 3 hour workshop.\n\n## Before the day\n", "# Presenter's guide")).toBe('A 2 to 3 hour workshop.');
   });
 
   it('states the run: date, rows, cores, Node, server and target', () => {
@@ -63,6 +65,7 @@ describe('the static site', () => {
     expect(html).toContain('~2 h 30');
     expect(html).toContain('https://codespaces.new/someone/kit?quickstart=1');
     expect(indexPage(lessons, facts, { about: '', runIt: '' })).not.toContain('codespaces.new');
+    expect(indexPage(lessons, facts, { about: '', runIt: '' })).not.toContain('<p>No install');
   });
 
   it("refuses a page that loads a script from elsewhere, names this machine's folders or its host name", () => {
