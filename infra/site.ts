@@ -268,7 +268,9 @@ if (isMainModule(import.meta.url)) {
     if (args.help) return console.log(USAGE);
     const from = typeof args.from === 'string' ? args.from : NOTEBOOKS_OUT;
     const out = typeof args.out === 'string' ? args.out : SITE_OUT;
-    if (!readRunFacts(from)) {
+    const last = readRunFacts(from);
+    if (last && args.rows) console.log(`${relative(ROOT, from)} holds a run at ${last.rows.toLocaleString('en-US')} rows: --rows applies only when there is none (\`npm run workshop -- --rows N\` first)`);
+    if (!last) {
       console.log(`no executed workshop in ${relative(ROOT, from)}: running \`npm run workshop\` first`);
       const runs = await workshop({ rows: countFlag(args.rows, 'rows'), outDir: from });
       const failed = runs.filter((run) => run.status !== 'passed');
