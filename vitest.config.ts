@@ -56,6 +56,19 @@ export default defineConfig({
       },
       {
         test: {
+          // The static site (npm run site) browsed from file:// in Chromium, built from the notebook
+          // test's run when it is current (else from a 20k-row workshop of its own). Last (groupOrder 2):
+          // after the notebooks, and not beside the browser test's Chromium.
+          name: 'site',
+          include: ['test/site/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 1_500_000,
+        },
+      },
+      {
+        test: {
           // Kills and restarts services of its own (ports 19092 and 13306), never the learner's.
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { SetupError } from '@donations/lib';
 import { aptGetInstall, canInstallPackages } from './local-services.js';
 import { sha256 } from './kafka-jars.js';
-import { findPythonForVenv, installCommand, thisMachine } from './platform.js';
+import { aptPackages, findPythonForVenv, installCommand, thisMachine } from './platform.js';
 import { findContentProblems } from './notebook-checks.js';
 import { KIT_DIR, ROOT, ensureDir } from './services.js';
 
@@ -110,6 +110,14 @@ function systemInstall(jupyter: string, why: string): JupyterInstall {
   return { jupyter, python: jupyterPython(jupyter), source: 'system', description: `the system's Jupyter (${jupyter}; fallback: ${why})`, env: jupyterEnv() };
 }
 
+/** A Python with venv for the kit's JupyterLab; installed with apt-get only where the kit can (root on Debian or Ubuntu). */
+export async function ensurePythonForVenv(machine = thisMachine()): Promise<{ python?: string; problem?: string }> {
+  const found = findPythonForVenv(machine);
+  if (found.python || !canInstallPackages()) return found;
+  await aptGetInstall(aptPackages('python'));
+  return findPythonForVenv(machine);
+}
+
 /** The kit's venv (created when missing); the system's Jupyter only when no venv can be made. */
 async function chooseJupyter(): Promise<JupyterInstall> {
   const venv = (): JupyterInstall => ({ jupyter: venvJupyter(), python: venvPython(), source: 'venv', description: `JupyterLab from PyPI in ${relative(ROOT, JUPYTER_VENV)}`, env: jupyterEnv() });
@@ -118,11 +126,7 @@ async function chooseJupyter(): Promise<JupyterInstall> {
     return venv();
   }
   const machine = thisMachine();
-  let found = findPythonForVenv(machine);
-  if (!found.python && canInstallPackages()) {
-    await aptGetInstall(['python3-venv']);
-    found = findPythonForVenv(machine);
-  }
+  const found = await ensurePythonForVenv(machine);
   const system = findSystemJupyter();
   const systemWorks = !!system && canExecute(jupyterPython(system));
   if (!found.python) {

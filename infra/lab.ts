@@ -13,8 +13,11 @@ import { JUPYTER_VENV, NOTEBOOKS_DIR, ensureJupyter, listNotebooks, type Jupyter
 import { runScript } from './services.js';
 import { up } from './up.js';
 
-const USAGE = `usage: npm run lab -- [--port 8888] [--no-browser]
-  --port N       the port JupyterLab listens on, on 127.0.0.1 (default 8888, or the next free one)
+/** JupyterLab's port unless --port names another (Jupyter takes the next free one when it is taken); the dev container forwards it. */
+export const LAB_PORT = 8888;
+
+const USAGE = `usage: npm run lab -- [--port ${LAB_PORT}] [--no-browser]
+  --port N       the port JupyterLab listens on, on 127.0.0.1 (default ${LAB_PORT}, or the next free one)
   --no-browser   do not open a browser tab (the URL with its token is printed)`;
 
 /**
@@ -91,7 +94,7 @@ if (isMainModule(import.meta.url)) {
   await runScript(async () => {
     const args = flags({ port: { type: 'string' }, 'no-browser': { type: 'boolean' } }, USAGE);
     if (args.help) return console.log(USAGE);
-    const port = countFlag(args.port, 'port') ?? 8888;
+    const port = countFlag(args.port, 'port') ?? LAB_PORT;
     await up({ quiet: true });
     const lab = await prepareLab({ port, openBrowser: !args['no-browser'] });
     console.log(`starting ${lab.name}: ${lab.description}`);

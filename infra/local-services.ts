@@ -11,7 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
 import { installKafkaJars, sha256 } from './kafka-jars.js';
-import { findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
+import { aptPackages, findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
 import {
   ROOT,
   KIT_DIR,
@@ -70,10 +70,10 @@ export async function aptGetInstall(packages: string[]): Promise<void> {
 // ---------------------------------------------------------------- Kafka
 
 /** The java to run Kafka with; installed with apt-get only where the kit can, else one line naming the install. */
-async function ensureJava(): Promise<string> {
+export async function ensureJava(): Promise<string> {
   let found = findJava();
   if (!found.java && canInstallPackages()) {
-    await aptGetInstall(['openjdk-17-jre-headless']);
+    await aptGetInstall(aptPackages('java'));
     found = findJava();
   }
   if (found.java) return found.java;
@@ -99,6 +99,11 @@ function writeKafkaProperties(config: KitConfig, dataDir: string): string {
 
 const classpath = () => `${KAFKA_LIBS}/*`;
 
+/** Kafka's jars from Maven Central into .kit/kafka/libs, each checked against the lock (nothing when they are there). */
+export function installLocalKafkaJars(): Promise<number> {
+  return installKafkaJars(KAFKA_LIBS, { log: console.log });
+}
+
 export async function startLocalKafka(config: KitConfig): Promise<number> {
   const { kafka: KAFKA_DIR, kafkaLog: KAFKA_LOG } = servicePaths(config);
   const { host, port } = splitHostPort(config.kafka.brokers[0]!);
@@ -108,7 +113,7 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
     }
   }
   const java = await ensureJava();
-  await installKafkaJars(KAFKA_LIBS, { log: console.log });
+  await installLocalKafkaJars();
   const dataDir = ensureDir(join(KAFKA_DIR, 'data'));
   const properties = writeKafkaProperties(config, dataDir);
   if (!existsSync(join(dataDir, 'meta.properties'))) {
@@ -137,10 +142,10 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
 const MIN_MARIADB = '10.4';
 
 /** The installed MariaDB server and its helpers; installed with apt-get only where the kit can, else one line naming the install. */
-async function ensureMariadb(): Promise<MariadbPrograms> {
+export async function ensureMariadb(): Promise<MariadbPrograms> {
   let programs = findMariadb(thisMachine());
   if (!programs && canInstallPackages()) {
-    await aptGetInstall(['mariadb-server', 'mariadb-client']);
+    await aptGetInstall(aptPackages('mariadb'));
     programs = findMariadb(thisMachine());
   }
   const install = installCommand('mariadb', thisMachine());

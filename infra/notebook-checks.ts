@@ -32,14 +32,24 @@ export function outputTexts(file: string): { cell: number; text: string }[] {
 /** Words that, printed by a lesson, mean its evidence is wrong. */
 const ALARMS = [/\bMISMATCH\b/, /The tables differ/, /TypeError|ReferenceError|UnhandledPromiseRejection/, /^\d+:\d+ - .+/m];
 
+/** The folders of this machine a page or an output must not name: the kit's, the home folder, the temporary one. */
+export function machinePaths(): string[] {
+  return [...new Set([ROOT, homedir(), tmpdir()].filter((p) => p.length > 4))];
+}
+
+/** The machine paths `text` names, each as `path/...`. */
+export function machinePathsIn(text: string, paths = machinePaths()): string[] {
+  return paths.filter((path) => text.includes(`${path}/`)).map((path) => `${path}/...`);
+}
+
 export function findContentProblems(file: string): string[] {
   const problems: string[] = [];
-  const paths = [...new Set([ROOT, homedir(), tmpdir()].filter((p) => p.length > 4))];
+  const paths = machinePaths();
   for (const { cell, text } of outputTexts(file)) {
     for (const svg of text.match(/<svg[\s\S]*?<\/svg>/g) ?? []) {
       for (const problem of blankMarks(svg)) problems.push(`cell ${cell}: a blank chart (${problem})`);
     }
-    for (const path of paths) if (text.includes(`${path}/`)) problems.push(`cell ${cell}: an absolute path of this machine (${path}/...)`);
+    for (const path of machinePathsIn(text, paths)) problems.push(`cell ${cell}: an absolute path of this machine (${path})`);
     for (const alarm of ALARMS) if (alarm.test(text)) problems.push(`cell ${cell}: says ${alarm.exec(text)![0]}`);
   }
   return [...new Set(problems)];

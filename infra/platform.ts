@@ -64,6 +64,11 @@ const PACKAGES: Record<Requirement, { apt: string; dnf: string; brew: string; wh
   python: { apt: 'python3-venv', dnf: 'python3', brew: 'python', what: 'Python 3.9 or later with its venv module' },
 };
 
+/** What apt-get installs for a requirement: the README's Debian row (MariaDB's client too, for the kit's set-up of its user). */
+export function aptPackages(requirement: Requirement): string[] {
+  return requirement === 'mariadb' ? [PACKAGES.mariadb.apt, 'mariadb-client'] : [PACKAGES[requirement].apt];
+}
+
 /** The command that installs what is missing, for this machine: `brew install mariadb`, `sudo apt-get install mariadb-server`... */
 export function installCommand(requirement: Requirement, machine: Pick<Machine, 'platform' | 'osRelease' | 'isRoot'>): string {
   const packages = PACKAGES[requirement];

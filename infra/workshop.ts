@@ -3,9 +3,10 @@
  * in order with Jupyter and the tslab kernel, writes the executed copies to out/notebooks,
  * and prints a summary: each notebook's result and time, and the headline figures.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, readEnvironment, type KitConfig, type RefreshReport } from '@donations/lib';
+import { checkDatabase, loadConfig, readEnvironment, type KitConfig, type RefreshReport } from '@donations/lib';
 import { countFlag, flags, isMainModule } from './cli.js';
 import { listNotebooks, runNotebooks, type NotebookRun } from './jupyter.js';
 import { ROOT, runScript } from './services.js';
@@ -37,16 +38,38 @@ export interface Figures {
   };
 }
 
+/**
+ * The facts of a run, written to `<outDir>/run.json` for the static site's pages: nothing
+ * that names the machine (no host, path or password), only what a reader needs to weigh the figures.
+ */
+export interface RunFacts {
+  /** When the run started, ISO 8601 in UTC. */
+  date: string;
+  /** WORKSHOP_ROWS. */
+  rows: number;
+  cores: number;
+  node: string;
+  database: { target: KitConfig['database']['target']; flavour: string; version: string };
+  notebooks: { notebook: string; status: NotebookRun['status']; seconds: number }[];
+}
+
+export const RUN_FACTS = 'run.json';
+
+export function readRunFacts(dir: string): RunFacts | undefined {
+  const file = join(dir, RUN_FACTS);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunFacts) : undefined;
+}
+
 export function readFigures(dir: string): Figures {
   const read = (name: string) => (existsSync(join(dir, `${name}.json`)) ? JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) : undefined);
   return { pain: read('05-the-pain'), optimized: read('07-optimized-schema'), totals: read('09-aggregates-at-ingest') };
 }
 
-/** Executed notebooks must not show a password: the database's, Kafka's or Grafana's. */
-export function findSecrets(dir: string, config: KitConfig): string[] {
+/** Executed notebooks (and the site's pages: `extensions`) must not show a password: the database's, Kafka's or Grafana's. */
+export function findSecrets(dir: string, config: KitConfig, extensions = ['.ipynb']): string[] {
   const secrets = [config.database.password, config.kafka.sasl?.password].filter((s): s is string => !!s && s.length >= 6);
   const leaks: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ipynb'))) {
+  for (const file of readdirSync(dir).filter((f) => extensions.some((ext) => f.endsWith(ext)))) {
     const text = readFileSync(join(dir, file), 'utf8');
     if (secrets.some((secret) => text.includes(secret))) leaks.push(file);
   }
@@ -98,6 +121,8 @@ export async function workshop(options: { rows?: number; only?: string[]; outDir
   if (options.rows) env.WORKSHOP_ROWS = String(options.rows);
   const config = loadConfig({ ...readEnvironment(), ...env });
   const notebooks = listNotebooks(options.only);
+  const started = new Date();
+  const server = await checkDatabase(config.database);
   if (!options.quiet) console.log(`running ${notebooks.length} notebooks on ${config.database.target}, ${config.workshop.rows.toLocaleString('en-US')} rows; executed copies go to ${options.outDir}`);
   const runs = await runNotebooks({
     notebooks,
@@ -109,6 +134,15 @@ export async function workshop(options: { rows?: number; only?: string[]; outDir
   if (leaks.length) {
     for (const run of runs) if (leaks.includes(run.notebook)) Object.assign(run, { status: 'failed', error: 'a password appears in its outputs' });
   }
+  const facts: RunFacts = {
+    date: started.toISOString(),
+    rows: config.workshop.rows,
+    cores: availableParallelism(),
+    node: process.version,
+    database: { target: config.database.target, flavour: server.flavour, version: server.version },
+    notebooks: runs.map(({ notebook, status, seconds }) => ({ notebook, status, seconds })),
+  };
+  writeFileSync(join(options.outDir, RUN_FACTS), `${JSON.stringify(facts, null, 2)}\n`);
   if (!options.quiet) console.log(formatSummary(runs, readFigures(figuresDir)));
   return runs;
 }

@@ -1,12 +1,13 @@
 // Builds and runs infra/compose-check: docker-compose.yml loaded by compose-go, the loader of
 // `docker compose` itself, as `docker compose up` loads it. No Docker engine is needed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KIT_DIR, ROOT } from '../../infra/services.js';
+import { ROOT } from '../../infra/services.js';
+import { GO_BIN, goBuild } from './go-build.js';
 
-export const CHECKER = join(KIT_DIR, 'bin', 'compose-check');
+export const CHECKER = join(GO_BIN, 'compose-check');
 
 export interface ComposePort { host_ip?: string; target: number; published?: string; protocol?: string }
 export interface ComposeVolume { type: string; source?: string; target: string; read_only?: boolean }
@@ -27,23 +28,9 @@ export interface ComposeService {
 export interface LoadedProject { name: string; services: Record<string, ComposeService> }
 export type LoadResult = { ok: true; project: LoadedProject; warnings: string[] } | { ok: false; error: string };
 
-function goCommand(): string {
-  if (process.env.GO) return process.env.GO;
-  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) return 'go';
-  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
-  throw new Error('The compose test needs Go 1.24 or newer: install it, put `go` on PATH, or set GO to its path.');
-}
-
-/** Builds the checker into .kit/bin (git-ignored). Go fetches compose-go from the module proxy on a fresh machine. */
+/** Builds the checker into .kit/bin (git-ignored). */
 export function buildChecker(): void {
-  const build = spawnSync(goCommand(), ['build', '-buildvcs=false', '-trimpath', '-o', CHECKER, '.'], {
-    cwd: join(ROOT, 'infra', 'compose-check'),
-    stdio: 'pipe',
-    timeout: 600_000,
-  });
-  if (build.status !== 0) {
-    throw new Error(`go build of infra/compose-check failed: ${build.stderr?.toString().trim() || build.error?.message}`);
-  }
+  goBuild('compose-check', 'compose-check');
 }
 
 /**

@@ -362,7 +362,8 @@ export async function cityMap(rows: CityAmount[], options: { title?: string; wid
  */
 export function blankMarks(svg: string): string[] {
   const problems: string[] = [];
-  const vegaMarks = [...svg.matchAll(/<g class="mark-(rect|line|symbol|area) role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)];
+  // The class anywhere in the tag: nbconvert's HTML sanitizer puts a tag's attributes in alphabetical order.
+  const vegaMarks = [...svg.matchAll(/<g\s(?:[^>]*\s)?class="mark-(rect|line|symbol|area) role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)];
   const plotCircles = [...svg.matchAll(/<circle[^>]*\sr="([\d.]+)"/g)].map((m) => Number(m[1]));
   const plotGeo = /<path[^>]*\sd="M[^"]{20,}"/.test(svg) && svg.includes('aria-label="geo"');
   if (vegaMarks.length === 0 && plotCircles.length === 0 && !plotGeo) return ['no marks at all'];
