@@ -3,6 +3,8 @@
 // Node 24 reports on stderr as a TimeoutNegativeWarning in every CLI and notebook. Its group
 // coordinator lookup turned "not available yet" (a young broker creating __consumer_offsets)
 // into a final "not found", so a consumer whose first join met it crashed and never restarted.
+// And its admin gave up on a topic's offsets when a broker restarted after a crash did not lead
+// the partition yet (Kafka 4.x answers that early), where a metadata refresh and a retry do.
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -53,5 +55,28 @@ describe('kafkajs, as patched at install: a group coordinator not available yet'
     expect(asked).toBe(2);
     expect(error).toBeInstanceOf(KafkaJSProtocolError);
     expect(error).toMatchObject({ type: 'GROUP_COORDINATOR_NOT_AVAILABLE', retriable: true });
+  });
+});
+
+describe('kafkajs, as patched at install: a broker restarted after a crash', () => {
+  it("fetches a topic's offsets again when the broker does not lead the partition yet", async () => {
+    const createAdmin = require('kafkajs/src/admin/index.js');
+    let asked = 0;
+    let refreshed = 0;
+    const cluster = {
+      addTargetTopic: async () => undefined,
+      refreshMetadataIfNecessary: async () => undefined,
+      refreshMetadata: async () => void (refreshed += 1),
+      findTopicPartitionMetadata: () => [{ partitionId: 0 }],
+      fetchTopicsOffset: async ([{ topic }]: { topic: string }[]) => {
+        asked += 1;
+        if (asked === 1) throw createErrorFromCode(6); // NOT_LEADER_FOR_PARTITION
+        return [{ topic, partitions: [{ partition: 0, offset: '42' }] }];
+      },
+    };
+    const logger = { ...silentLogger, namespace: () => silentLogger };
+    const admin = createAdmin({ logger, cluster, retry: { retries: 2, initialRetryTime: 1 } });
+    await expect(admin.fetchTopicOffsets('kit-test')).resolves.toEqual([{ partition: 0, offset: '42', high: '42', low: '42' }]);
+    expect(refreshed).toBe(1);
   });
 });
