@@ -68,7 +68,8 @@ describe('kafkajs, as patched at install: a broker restarted after a crash', () 
       refreshMetadataIfNecessary: async () => undefined,
       refreshMetadata: async () => void (refreshed += 1),
       findTopicPartitionMetadata: () => [{ partitionId: 0 }],
-      fetchTopicsOffset: async ([{ topic }]: { topic: string }[]) => {
+      fetchTopicsOffset: async (requests: { topic: string }[]) => {
+        const { topic } = requests[0]!;
         asked += 1;
         if (asked === 1) throw createErrorFromCode(6); // NOT_LEADER_FOR_PARTITION
         return [{ topic, partitions: [{ partition: 0, offset: '42' }] }];
