@@ -6,12 +6,41 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SetupError } from '@donations/lib';
+import { join, relative } from 'node:path';
+import { SetupError, type KafkaLine } from '@donations/lib';
 import { ROOT, ensureDir } from './services.js';
 
 export const KAFKA_POM = join(ROOT, 'infra/kafka/pom.xml');
 export const KAFKA_LOCK = join(ROOT, 'infra/kafka/jars.lock.json');
+
+/** What differs between the broker lines the kit has jars of (KIT_KAFKA_VERSION). */
+export interface KafkaRelease {
+  line: KafkaLine;
+  pom: string;
+  lock: string;
+  /** Brokers of 4.x are built for Java 17; 3.9 runs on 11. */
+  minJava: number;
+  /** The JVM flag that points the line's logging (log4j2 from 4.0, log4j 1 before) at the kit's file. */
+  logging: string;
+}
+
+export const KAFKA_RELEASES: Record<KafkaLine, KafkaRelease> = {
+  '4.4': { line: '4.4', pom: KAFKA_POM, lock: KAFKA_LOCK, minJava: 17, logging: `-Dlog4j2.configurationFile=${join(ROOT, 'infra/kafka/log4j2.yaml')}` },
+  '3.9': {
+    line: '3.9',
+    pom: join(ROOT, 'infra/kafka/pom-3.9.xml'),
+    lock: join(ROOT, 'infra/kafka/jars-3.9.lock.json'),
+    minJava: 11,
+    logging: `-Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')}`,
+  },
+};
+
+/** The full Kafka version a lock holds (its kafka_2.13 jar): 4.4.0, 3.9.1. */
+export function lockedKafkaVersion(lock: JarLock): string {
+  const broker = lock.jars.find((jar) => jar.id.startsWith('org.apache.kafka:kafka_2.13:'));
+  if (!broker) throw new Error(`the lock "${lock.about}" has no Kafka broker jar`);
+  return broker.id.split(':')[2]!;
+}
 
 export interface LockedJar {
   /** group:artifact:version, or group:artifact:version:classifier. */
@@ -50,7 +79,7 @@ function fileMatches(file: string, jar: LockedJar): boolean {
   return existsSync(file) && sha256(readFileSync(file)) === jar.sha256;
 }
 
-async function download(url: string, jar: LockedJar, target: string): Promise<void> {
+async function download(url: string, jar: LockedJar, target: string, lockName: string): Promise<void> {
   let lastError = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
@@ -59,7 +88,7 @@ async function download(url: string, jar: LockedJar, target: string): Promise<vo
       const body = Buffer.from(await response.arrayBuffer());
       // A mismatch is never retried: it is not a network hiccup but a different file.
       if (sha256(body) !== jar.sha256) {
-        throw new SetupError(`${jar.id} from ${url} does not match its SHA-256 in infra/kafka/jars.lock.json (a proxy or mirror changed it?): nothing was installed.`);
+        throw new SetupError(`${jar.id} from ${url} does not match its SHA-256 in ${lockName} (a proxy or mirror changed it?): nothing was installed.`);
       }
       const partial = `${target}.part`;
       writeFileSync(partial, body);
@@ -95,12 +124,12 @@ export async function installKafkaJars(libsDir: string, options: { lockFile?: st
   const missing = [...wanted].filter(([file, jar]) => !fileMatches(join(libsDir, file), jar));
   if (missing.length > 0) {
     const megabytes = missing.reduce((sum, [, jar]) => sum + jar.bytes, 0) / 1e6;
-    options.log?.(`downloading ${missing.length} Apache Kafka jars (${megabytes.toFixed(0)} MB) from Maven Central, each checked against infra/kafka/jars.lock.json...`);
+    options.log?.(`downloading ${missing.length} Apache Kafka jars (${megabytes.toFixed(0)} MB) from Maven Central, each checked against ${relative(ROOT, lockFile)}...`);
     const queue = [...missing];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [file, jar] = next;
-        await download(`${lock.repository}/${jarLocation(jar.id).path}`, jar, join(libsDir, file));
+        await download(`${lock.repository}/${jarLocation(jar.id).path}`, jar, join(libsDir, file), relative(ROOT, lockFile));
       }
     };
     await Promise.all(Array.from({ length: 4 }, worker));

@@ -1,7 +1,7 @@
 /**
  * Kafka and MariaDB as plain local processes of the current user, for machines without a
  * Docker engine: Kafka from the Apache Kafka jars of infra/kafka/jars.lock.json (KRaft
- * combined mode), MariaDB from whatever server is installed (apt's, dnf's, Homebrew's) with
+ * combined mode; jars-3.9.lock.json with KIT_KAFKA_VERSION=3.9), MariaDB from whatever server is installed (apt's, dnf's, Homebrew's) with
  * a data folder of the kit's own. Root is needed only to install a missing package.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tmpdir, userInfo } from 'node:os';
 import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
-import { installKafkaJars, sha256 } from './kafka-jars.js';
+import { KAFKA_RELEASES, installKafkaJars, lockedKafkaVersion, readJarLock, sha256, type KafkaRelease } from './kafka-jars.js';
 import { aptPackages, findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
 import {
   ROOT,
@@ -28,8 +28,8 @@ import {
 $.verbose = false;
 $.quiet = true;
 
-// The jars are shared by every set of services; only data and logs are per set.
-const KAFKA_LIBS = join(KIT_DIR, 'kafka', 'libs');
+// The jars are shared by every set of services of a release line; only data and logs are per set.
+const kafkaLibs = (release: KafkaRelease) => join(KIT_DIR, 'kafka', `libs-${release.line}`);
 
 /** Unix socket paths are limited to 104 bytes on macOS (108 on Linux): a deep clone gets one in the temporary folder. */
 export function socketPathFor(folder: string, temporary = tmpdir()): string {
@@ -70,14 +70,14 @@ export async function aptGetInstall(packages: string[]): Promise<void> {
 // ---------------------------------------------------------------- Kafka
 
 /** The java to run Kafka with; installed with apt-get only where the kit can, else one line naming the install. */
-export async function ensureJava(): Promise<string> {
-  let found = findJava();
+export async function ensureJava(release: KafkaRelease = KAFKA_RELEASES['4.4']): Promise<string> {
+  let found = findJava(thisMachine(), process.env.JAVA_HOME, release.minJava);
   if (!found.java && canInstallPackages()) {
     await aptGetInstall(aptPackages('java'));
-    found = findJava();
+    found = findJava(thisMachine(), process.env.JAVA_HOME, release.minJava);
   }
   if (found.java) return found.java;
-  const why = found.tooOld ? `${found.tooOld}, Kafka needs 11 or later (17 recommended)` : 'Java is not installed (Kafka runs on a JVM)';
+  const why = found.tooOld ? `${found.tooOld}, Kafka ${release.line} needs ${release.minJava} or later` : 'Java is not installed (Kafka runs on a JVM)';
   throw new SetupError(`${why}: ${installCommand('java', thisMachine())}, or run Kafka elsewhere and set KAFKA_BROKERS.`);
 }
 
@@ -97,11 +97,20 @@ function writeKafkaProperties(config: KitConfig, dataDir: string): string {
   return file;
 }
 
-const classpath = () => `${KAFKA_LIBS}/*`;
+/**
+ * A data folder keeps the newest release that ran on it: a newer broker upgrades an older
+ * folder in place, but an older one may not start on a newer one's (from 4.4 not even on one
+ * its storage tool formatted), so switching KIT_KAFKA_VERSION back needs a fresh folder.
+ */
+export function checkDataFolderRelease(ranBy: string | undefined, version: string, dataDir: string): void {
+  if (ranBy && !versionAtLeast(version, ranBy)) {
+    throw new SetupError(`${dataDir} was last run by Kafka ${ranBy}, newer than this Kafka ${version} (KIT_KAFKA_VERSION): set it back, or delete that folder (its topics go with it) while Kafka is stopped.`);
+  }
+}
 
-/** Kafka's jars from Maven Central into .kit/kafka/libs, each checked against the lock (nothing when they are there). */
-export function installLocalKafkaJars(): Promise<number> {
-  return installKafkaJars(KAFKA_LIBS, { log: console.log });
+/** A Kafka line's jars from Maven Central into .kit/kafka/libs-<line>, each checked against its lock (nothing when they are there). */
+export function installLocalKafkaJars(release: KafkaRelease = KAFKA_RELEASES['4.4']): Promise<number> {
+  return installKafkaJars(kafkaLibs(release), { lockFile: release.lock, log: console.log });
 }
 
 export async function startLocalKafka(config: KitConfig): Promise<number> {
@@ -112,18 +121,25 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
       throw new SetupError(`Port ${busy} is taken by a program that is not a Kafka broker the kit can use: stop it, or set KAFKA_BROKERS to another port.`);
     }
   }
-  const java = await ensureJava();
-  await installLocalKafkaJars();
+  const release = KAFKA_RELEASES[config.kit.kafkaVersion];
+  const version = lockedKafkaVersion(readJarLock(release.lock));
+  const java = await ensureJava(release);
+  await installLocalKafkaJars(release);
+  const classpath = `${kafkaLibs(release)}/*`;
   const dataDir = ensureDir(join(KAFKA_DIR, 'data'));
+  const ranBy = join(KAFKA_DIR, 'data-release');
+  checkDataFolderRelease(existsSync(ranBy) ? readFileSync(ranBy, 'utf8').trim() : undefined, version, dataDir);
+  writeFileSync(ranBy, version);
   const properties = writeKafkaProperties(config, dataDir);
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    const clusterId = (await $`${java} -cp ${classpath()} kafka.tools.StorageTool random-uuid`).stdout.trim().split('\n').pop()!;
-    await $`${java} -cp ${classpath()} -Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')} kafka.tools.StorageTool format -t ${clusterId} -c ${properties}`;
+    const clusterId = (await $`${java} -cp ${classpath} kafka.tools.StorageTool random-uuid`).stdout.trim().split('\n').pop()!;
+    // Static voters (controller.quorum.voters): 3.9 and 4.x format them alike, without --standalone.
+    await $`${java} -cp ${classpath} ${release.logging} kafka.tools.StorageTool format -t ${clusterId} -c ${properties}`;
   }
   const log = openSync(KAFKA_LOG, 'a');
   const child = spawn(
     java,
-    ['-Xms512m', '-Xmx2g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')}`, '-cp', classpath(), 'kafka.Kafka', properties],
+    ['-Xms512m', '-Xmx2g', '-XX:+UseG1GC', '-Djava.awt.headless=true', release.logging, '-cp', classpath, 'kafka.Kafka', properties],
     { detached: true, stdio: ['ignore', log, log] },
   );
   child.unref();

@@ -193,18 +193,19 @@ function outputOf(program: string, args: string[]): string | undefined {
   return result.status === 0 ? `${result.stdout}${result.stderr}` : undefined;
 }
 
-export const MIN_JAVA = 11;
+/** Kafka 4.x brokers are built for Java 17 (KIT_KAFKA_VERSION=3.9 asks for 11). */
+export const MIN_JAVA = 17;
 
 /**
- * A Java that runs, 11 or later. macOS's /usr/bin/java is a stub that fails when no JDK is
+ * A Java that runs, `minimum` or later. macOS's /usr/bin/java is a stub that fails when no JDK is
  * installed, so every candidate is asked for its version.
  */
-export function findJava(machine: Machine = thisMachine(), javaHome = process.env.JAVA_HOME): { java?: string; tooOld?: string } {
+export function findJava(machine: Machine = thisMachine(), javaHome = process.env.JAVA_HOME, minimum = MIN_JAVA): { java?: string; tooOld?: string } {
   let tooOld: string | undefined;
   for (const candidate of javaCandidates(machine, javaHome)) {
     const major = parseJavaMajor(outputOf(candidate, ['-version']) ?? '');
     if (major === undefined) continue;
-    if (major >= MIN_JAVA) return { java: candidate };
+    if (major >= minimum) return { java: candidate };
     tooOld ??= `${candidate} is Java ${major}`;
   }
   return { tooOld };

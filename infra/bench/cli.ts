@@ -6,6 +6,8 @@ import { checkDatabase, createKafka, deleteTopics, dropDatabase, ensureCampaigns
 import { countFlag, flags } from '../cli.js';
 import { loadKitConfig } from '../services.js';
 import { up } from '../up.js';
+import { KAFKA_RELEASES, lockedKafkaVersion, readJarLock } from '../kafka-jars.js';
+import { CONNECT_LOCKS } from '../connect/lock-jars.js';
 import { FIXED_TIME } from './events.js';
 import { load, servicePids } from './measure.js';
 import { markdown, scaleChart, type Results } from './report.js';
@@ -59,7 +61,17 @@ export async function main(): Promise<void> {
   await ensureCampaignsTable(db);
   const cpu = cpus();
   const results: Results = {
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: formatUtc(new Date()), loadAtStart: load() },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? '?',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      date: formatUtc(new Date()),
+      loadAtStart: load(),
+      // The locked releases: the broker's line (KIT_KAFKA_VERSION) and the Connect worker's.
+      kafka: lockedKafkaVersion(readJarLock(KAFKA_RELEASES[config.kit.kafkaVersion].lock)),
+      connect: readJarLock(CONNECT_LOCKS.runtime.lock).jars.find((jar) => jar.id.startsWith('org.apache.kafka:connect-runtime:'))?.id.split(':')[2],
+    },
     parts: only,
   };
   const bench: Bench = {

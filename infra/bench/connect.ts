@@ -62,7 +62,7 @@ export function startConnectWorker(java: string, config: KitConfig, sink: SinkSe
   const database = config.database.database;
   const worker = join(dir, `${sink.name}.worker.properties`);
   const connector = join(dir, `${sink.name}.connector.properties`);
-  const log4j = join(dir, 'connect-log4j.properties');
+  const log4j = join(dir, 'connect-log4j2.properties');
   writeFileSync(
     worker,
     [
@@ -102,13 +102,24 @@ export function startConnectWorker(java: string, config: KitConfig, sink: SinkSe
       '',
     ].join('\n'),
   );
+  // Connect 4.x logs through log4j2 (its properties format needs no YAML parser).
   writeFileSync(
     log4j,
-    ['log4j.rootLogger=WARN, stdout', 'log4j.appender.stdout=org.apache.log4j.ConsoleAppender', 'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout', 'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n', 'log4j.logger.org.apache.kafka.connect.runtime.WorkerSinkTask=INFO', ''].join('\n'),
+    [
+      'rootLogger.level=WARN',
+      'rootLogger.appenderRef.stdout.ref=STDOUT',
+      'appender.stdout.type=Console',
+      'appender.stdout.name=STDOUT',
+      'appender.stdout.layout.type=PatternLayout',
+      'appender.stdout.layout.pattern=[%d] %p %m (%c)%n',
+      'logger.sinkTask.name=org.apache.kafka.connect.runtime.WorkerSinkTask',
+      'logger.sinkTask.level=INFO',
+      '',
+    ].join('\n'),
   );
   const log = join(dir, `${sink.name}.log`);
   const out = openSync(log, 'a');
-  const child = spawn(java, ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${RUNTIME_LIBS}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector], {
+  const child = spawn(java, ['-Xms512m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4j}`, '-cp', `${RUNTIME_LIBS}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector], {
     stdio: ['ignore', out, out],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

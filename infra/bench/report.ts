@@ -24,7 +24,8 @@ export interface KillCheck {
 }
 
 export interface Results {
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; date: string; loadAtStart: number };
+  /** kafka, connect: the locked releases the run used; results saved before they were recorded ran 3.9.1. */
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; date: string; loadAtStart: number; kafka?: string; connect?: string };
   parts: string[];
   producer?: { events: number; load: Load; kcat: Spread; kit: Spread; kitCpuSecondsPerMillion: number; ratio: number; profile?: ProfileSummary };
   ingest?: {
@@ -127,7 +128,7 @@ function profileLines(title: string, p: ProfileSummary | undefined): string[] {
 export function markdown(r: Results): string {
   const lines: string[] = [];
   const m = r.machine;
-  lines.push(`Measured ${m.date} on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}; Kafka 3.9.1 and MariaDB as local processes; load average at the start ${m.loadAtStart}.`, '');
+  lines.push(`Measured ${m.date} on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}; Kafka ${m.kafka ?? '3.9.1'} and MariaDB as local processes; load average at the start ${m.loadAtStart}.`, '');
   const load = (l: Load) => `load ${l[0]} -> ${l[1]}`;
   lines.push('### Targets', '', '| issue | target | measured | |', '|---|---|---|---|');
   for (const t of targets(r)) lines.push(`| #${t.issue} | ${t.target} | ${t.measured} | **${t.reached ? 'reached' : 'missed'}** |`);
@@ -153,7 +154,7 @@ export function markdown(r: Results): string {
     const c = r.peers;
     lines.push(`### Peers: Kafka Connect with Debezium's JDBC sink (${load(c.load)})`, '', '| loader | rows/s (best) | runs | delivery | kill -9 mid-load |', '|---|---:|---:|---|---|');
     if (c.kit.rowsPerSecond) lines.push(`| the kit's pipeline | ${n(c.kit.rowsPerSecond.best)} | ${range(c.kit.rowsPerSecond)} | exactly once | killed at ${n(c.kit.kill.killedAtRows)} rows: ${n(c.kit.kill.lost)} lost, ${n(c.kit.kill.duplicated)} duplicated |`);
-    lines.push(`| Connect 3.9.1 standalone + Debezium JDBC sink 3.5.0, upsert, batch ${n(c.connect.batchSize)} | ${n(c.connect.best)} | ${range(c.connect)} | at least once | killed at ${n(c.connect.kill.killedAtRows)} rows: ${n(c.connect.kill.lost)} lost, ${n(c.connect.kill.duplicated)} duplicated |`);
+    lines.push(`| Connect ${r.machine.connect ?? '3.9.1'} standalone + Debezium JDBC sink 3.5.0, upsert, batch ${n(c.connect.batchSize)} | ${n(c.connect.best)} | ${range(c.connect)} | at least once | killed at ${n(c.connect.kill.killedAtRows)} rows: ${n(c.connect.kill.lost)} lost, ${n(c.connect.kill.duplicated)} duplicated |`);
     lines.push('', `Connect's rate counts from its first row (its JVM and plugin start took ${c.connect.startupSeconds} s; from the worker's start: ${n(c.connect.fromStartRowsPerSecond)} rows/s). The envelope Connect's JSON converter needs (schema + payload) is ${c.envelope.envelopeBytesPerEvent} bytes per event against ${c.envelope.jsonBytesPerEvent} for the kit's JSON; the kit's producer sent it at ${n(c.envelope.producerEventsPerSecond)} events/s.`, '');
   }
   if (r.endToEnd) {

@@ -1,14 +1,15 @@
 /**
- * `npm run kafka:lock`, for maintainers after editing infra/kafka/pom.xml: Maven resolves the
- * runtime closure (checking every jar against Maven Central's checksums), and this writes each
- * jar's coordinates and SHA-256 to infra/kafka/jars.lock.json. Learners never need Maven.
+ * `npm run kafka:lock`, for maintainers after editing infra/kafka/pom.xml or pom-3.9.xml: Maven
+ * resolves each runtime closure (checking every jar against Maven Central's checksums), and this
+ * writes each jar's coordinates and SHA-256 to jars.lock.json and jars-3.9.lock.json. Learners
+ * never need Maven.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { KitError } from '@donations/lib';
-import { KAFKA_LOCK, KAFKA_POM, jarLocation, sha256, type JarLock, type LockedJar } from '../kafka-jars.js';
+import { KAFKA_RELEASES, jarLocation, sha256, type JarLock, type LockedJar } from '../kafka-jars.js';
 import { runScript } from '../services.js';
 import { isMainModule } from '../cli.js';
 
@@ -53,12 +54,14 @@ export function writeJarLock(options: { pom: string; lockFile: string; mustHave:
 }
 
 if (isMainModule(import.meta.url)) {
-  await runScript(async () =>
-    writeJarLock({
-      pom: KAFKA_POM,
-      lockFile: KAFKA_LOCK,
-      mustHave: 'org.apache.kafka:kafka_2.13:',
-      about: 'The Kafka broker jars `npm run up` fetches and verifies (infra/kafka-jars.ts). Resolved from pom.xml by `npm run kafka:lock`; do not edit by hand.',
-    }),
-  );
+  await runScript(async () => {
+    for (const { line, pom, lock } of Object.values(KAFKA_RELEASES)) {
+      writeJarLock({
+        pom,
+        lockFile: lock,
+        mustHave: 'org.apache.kafka:kafka_2.13:',
+        about: `The Kafka ${line} broker jars \`npm run up\` fetches and verifies (infra/kafka-jars.ts). Resolved from ${basename(pom)} by \`npm run kafka:lock\`; do not edit by hand.`,
+      });
+    }
+  });
 }

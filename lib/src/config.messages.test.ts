@@ -50,6 +50,7 @@ describe('every refusal of a setting, in full', () => {
     [{ ...base, KAFKA_SSL: 'on', PIPELINE_KAFKA_SSL_CA_LOCATION: '/etc/ca".pem' }, 'PIPELINE_KAFKA_SSL_CA_LOCATION', 'PIPELINE_KAFKA_SSL_CA_LOCATION: "/etc/ca".pem" is not an absolute path. Set it to the CA bundle path on the SingleStore nodes, or none'],
     [{ ...base, KAFKA_SSL: 'on', PIPELINE_KAFKA_SSL_CA_LOCATION: '/etc/ca\\x.pem' }, 'PIPELINE_KAFKA_SSL_CA_LOCATION', 'PIPELINE_KAFKA_SSL_CA_LOCATION: "/etc/ca\\x.pem" is not an absolute path. Set it to the CA bundle path on the SingleStore nodes, or none'],
     [{ ...base, KIT_INFRA: 'kubernetes' }, 'KIT_INFRA', 'KIT_INFRA: "kubernetes" is not a mode. Set it to auto, local, docker or external'],
+    [{ ...base, KIT_KAFKA_VERSION: '4.0' }, 'KIT_KAFKA_VERSION', 'KIT_KAFKA_VERSION: "4.0" is not a Kafka release the kit has jars of. Set it to 4.4 or 3.9'],
   ])('%j: %s', (env, variable, message) => {
     const error = refusal(env);
     expect(error.variable).toBe(variable);
@@ -136,14 +137,15 @@ describe('what loadConfig reads', () => {
   });
 
   it('reads the kit settings: how services run, where they keep state, debugging', () => {
-    expect(loadConfig(base).kit).toEqual({ infra: 'auto', stateDir: undefined, figuresDir: undefined, debug: false });
-    expect(loadConfig({ ...base, KIT_INFRA: ' Docker ', KIT_STATE_DIR: ' .kit/faults ', KIT_FIGURES_DIR: ' out/f ', KIT_DEBUG: '1' }).kit).toEqual({
+    expect(loadConfig(base).kit).toEqual({ infra: 'auto', kafkaVersion: '4.4', stateDir: undefined, figuresDir: undefined, debug: false });
+    expect(loadConfig({ ...base, KIT_INFRA: ' Docker ', KIT_KAFKA_VERSION: ' 3.9 ', KIT_STATE_DIR: ' .kit/faults ', KIT_FIGURES_DIR: ' out/f ', KIT_DEBUG: '1' }).kit).toEqual({
       infra: 'docker',
+      kafkaVersion: '3.9',
       stateDir: '.kit/faults',
       figuresDir: 'out/f',
       debug: true,
     });
-    expect(loadConfig({ ...base, KIT_INFRA: '', KIT_STATE_DIR: ' ', KIT_FIGURES_DIR: '' }).kit).toEqual({ infra: 'auto', stateDir: undefined, figuresDir: undefined, debug: false });
+    expect(loadConfig({ ...base, KIT_INFRA: '', KIT_KAFKA_VERSION: '', KIT_STATE_DIR: ' ', KIT_FIGURES_DIR: '' }).kit).toEqual({ infra: 'auto', kafkaVersion: '4.4', stateDir: undefined, figuresDir: undefined, debug: false });
     for (const infra of ['local', 'external']) expect(loadConfig({ ...base, KIT_INFRA: infra }).kit.infra).toBe(infra);
     expect(loadConfig({ ...base, WORKSHOP_ROWS: '5', WORKSHOP_REFRESH_MS: '100' }).workshop).toEqual({ rows: 5, refreshMs: 100 });
   });

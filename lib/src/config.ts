@@ -7,11 +7,11 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from './errors.js';
 import { isIdentifier, isTopicName } from './names.js';
 
-import type { DatabaseConfig, DatabaseTarget, Env, InfraMode, KafkaConfig, KitConfig, KitSettings } from './settings.js';
+import type { DatabaseConfig, DatabaseTarget, Env, InfraMode, KafkaConfig, KafkaLine, KitConfig, KitSettings } from './settings.js';
 import { SETTINGS } from './settings.js';
 
 export { SETTINGS };
-export type { DatabaseConfig, DatabaseTarget, Env, GrafanaConfig, InfraMode, KafkaConfig, KitConfig, KitSettings, SaslMechanism, Setting, WorkshopConfig } from './settings.js';
+export type { DatabaseConfig, DatabaseTarget, Env, GrafanaConfig, InfraMode, KafkaConfig, KafkaLine, KitConfig, KitSettings, SaslMechanism, Setting, WorkshopConfig } from './settings.js';
 
 const KIT_PREFIXES = ['KAFKA_', 'DATABASE_', 'PIPELINE_', 'WORKSHOP_', 'KIT_'];
 /** Variables other tools own under the same prefixes (Kafka's own start scripts). */
@@ -182,14 +182,20 @@ function parseInteger(variable: string, value: string | undefined, fallback: num
 }
 
 const INFRA_MODES: readonly InfraMode[] = ['auto', 'local', 'docker', 'external'];
+const KAFKA_LINES: readonly KafkaLine[] = ['4.4', '3.9'];
 
 function parseKitSettings(env: Env): KitSettings {
   const infra = (env.KIT_INFRA ?? '').trim().toLowerCase() || 'auto';
   if (!INFRA_MODES.includes(infra as InfraMode)) {
     throw new ConfigError('KIT_INFRA', `"${env.KIT_INFRA}" is not a mode`, 'Set it to auto, local, docker or external');
   }
+  const kafkaVersion = (env.KIT_KAFKA_VERSION ?? '').trim() || '4.4';
+  if (!KAFKA_LINES.includes(kafkaVersion as KafkaLine)) {
+    throw new ConfigError('KIT_KAFKA_VERSION', `"${env.KIT_KAFKA_VERSION}" is not a Kafka release the kit has jars of`, 'Set it to 4.4 or 3.9');
+  }
   return {
     infra: infra as InfraMode,
+    kafkaVersion: kafkaVersion as KafkaLine,
     stateDir: env.KIT_STATE_DIR?.trim() || undefined,
     figuresDir: env.KIT_FIGURES_DIR?.trim() || undefined,
     debug: isDebugEnabled(env),

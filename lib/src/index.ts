@@ -15,7 +15,7 @@ export {
   COMPOSE_PIPELINE_BROKER,
   DEFAULT_PIPELINE_SSL_CA_LOCATION,
 } from './config.js';
-export type { KitConfig, KafkaConfig, DatabaseConfig, DatabaseTarget, WorkshopConfig, GrafanaConfig, KitSettings, InfraMode, SaslMechanism, Setting, Env } from './config.js';
+export type { KitConfig, KafkaConfig, DatabaseConfig, DatabaseTarget, WorkshopConfig, GrafanaConfig, KitSettings, InfraMode, KafkaLine, SaslMechanism, Setting, Env } from './config.js';
 export {
   KitError,
   ConfigError,

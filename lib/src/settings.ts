@@ -52,10 +52,15 @@ export interface GrafanaConfig {
 
 export type InfraMode = 'auto' | 'local' | 'docker' | 'external';
 
+/** The release lines of the local broker's locked jars: 4.4 (the default), or 3.9 for clusters not yet on 4.x. */
+export type KafkaLine = '4.4' | '3.9';
+
 /** How the kit's own scripts run: where services keep their state, debugging. */
 export interface KitSettings {
   /** How `npm run up` runs services: Docker when an engine answers (auto), local processes, Docker, or only check. */
   infra: InfraMode;
+  /** The Kafka release `npm run up` runs as a local process. */
+  kafkaVersion: KafkaLine;
   /** Folder for the data, logs and pid files of the services `up` starts; relative to the repository. */
   stateDir?: string;
   /** Where notebooks write the figures the main job summarises; relative to the repository. */
@@ -94,6 +99,7 @@ export const SETTINGS = {
   WORKSHOP_ROWS: 'rows the pain lesson grows the table to (default 2000000)',
   WORKSHOP_REFRESH_MS: 'dashboard refresh budget in ms (default 250)',
   KIT_INFRA: 'auto, local, docker or external: how `npm run up` runs services (default auto)',
+  KIT_KAFKA_VERSION: '4.4 or 3.9: the Kafka release `npm run up` runs as a local process (default 4.4; 3.9 runs on Java 11)',
   KIT_FIGURES_DIR: 'where notebooks write the figures the main job summarises (default out/figures)',
   KIT_DEBUG: 'set to 1 for full error traces from the scripts',
   KIT_STATE_DIR: 'folder for the data, logs and pid files of the services `npm run up` starts (default .kit)',

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseDotEnv } from '@donations/lib';
 import { composeServices, singleStoreLimits, usesSingleStoreDevContainer } from '../../infra/docker.js';
 import { ROOT, dotEnvFromExample } from '../../infra/services.js';
+import { KAFKA_LOCK, lockedKafkaVersion, readJarLock } from '../../infra/kafka-jars.js';
 import { buildChecker, loadCompose, type ComposeService, type LoadResult, type LoadedProject } from './compose-check.js';
 
 const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
@@ -180,9 +181,9 @@ describe('docker-compose.yml, its services', () => {
     services = loaded(loadCompose(freshSingleStore, { profiles: ['singlestore'] })).project.services;
   });
 
-  it('runs Apache Kafka 3.9 in KRaft mode, one node, no ZooKeeper, keeping messages as long as the kit says', () => {
+  it("runs the local broker's Apache Kafka release in KRaft mode, one node, no ZooKeeper, keeping messages as long as the kit says", () => {
     const kafka = services.kafka!;
-    expect(kafka.image).toMatch(/^apache\/kafka:3\.9\./);
+    expect(kafka.image).toBe(`apache/kafka:${lockedKafkaVersion(readJarLock(KAFKA_LOCK))}`);
     expect(kafka.environment).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1' });
     expect(String(kafka.environment!.KAFKA_CONTROLLER_QUORUM_VOTERS)).toMatch(/^1@kafka:\d+$/);
     expect(Object.keys(kafka.environment!).some((k) => /ZOOKEEPER/.test(k))).toBe(false);

@@ -6,27 +6,34 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KAFKA_POM, installKafkaJars, jarLocation, readJarLock, sha256, type JarLock } from '../../infra/kafka-jars.js';
+import { KAFKA_RELEASES, installKafkaJars, jarLocation, lockedKafkaVersion, readJarLock, sha256, type JarLock } from '../../infra/kafka-jars.js';
 import { parseDependencyLine } from '../../infra/kafka/lock-jars.js';
 
-describe('the committed lock of the Kafka jars', () => {
-  const lock = readJarLock();
+// 4.x logs through log4j2, 3.9 through log4j 1 (reload4j): each lock holds its line's slf4j binding.
+const BINDINGS = { '4.4': 'org.apache.logging.log4j:log4j-slf4j-impl:', '3.9': 'org.slf4j:slf4j-reload4j:' } as const;
 
-  it('was resolved from the current pom.xml (after editing the pom, run `npm run kafka:lock`)', () => {
-    expect(lock.pomSha256).toBe(sha256(readFileSync(KAFKA_POM)));
+describe.each(Object.values(KAFKA_RELEASES))('the committed lock of the Kafka $line jars', ({ line, pom, lock: lockFile }) => {
+  const lock = readJarLock(lockFile);
+
+  it('was resolved from its current pom (after editing the pom, run `npm run kafka:lock`)', () => {
+    expect(lock.pomSha256).toBe(sha256(readFileSync(pom)));
   });
 
   it("holds the pom's Kafka broker and log binding, each jar once, with a SHA-256", () => {
-    const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(KAFKA_POM, 'utf8'))![1];
+    const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(pom, 'utf8'))![1]!;
+    expect(kafkaVersion.startsWith(`${line}.`)).toBe(true);
+    expect(lockedKafkaVersion(lock)).toBe(kafkaVersion);
     const ids = lock.jars.map((jar) => jar.id);
     expect(ids).toContain(`org.apache.kafka:kafka_2.13:${kafkaVersion}`);
     expect(ids).toContain(`org.apache.kafka:kafka-clients:${kafkaVersion}`);
-    expect(ids.some((id) => id.startsWith('org.slf4j:slf4j-reload4j:'))).toBe(true);
+    expect(ids.some((id) => id.startsWith(BINDINGS[line]))).toBe(true);
     expect(new Set(ids.map((id) => jarLocation(id).file)).size).toBe(ids.length);
     for (const jar of lock.jars) expect(jar.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(lock.repository).toMatch(/^https:\/\//);
   });
+});
 
+describe('the Kafka jars', () => {
   it("names each jar as Maven does, and reads Maven's dependency listing", () => {
     expect(jarLocation('org.apache.kafka:kafka_2.13:3.9.1')).toEqual({ file: 'kafka_2.13-3.9.1.jar', path: 'org/apache/kafka/kafka_2.13/3.9.1/kafka_2.13-3.9.1.jar' });
     expect(jarLocation('io.netty:netty-transport-native-epoll:4.1.105.Final:linux-x86_64').file).toBe('netty-transport-native-epoll-4.1.105.Final-linux-x86_64.jar');
@@ -85,7 +92,7 @@ describe('installing the locked jars', () => {
     const folder = mkdtempSync(join(tmpdir(), 'kit-jars-'));
     const libs = join(folder, 'libs');
     const lockFile = writeLock(folder, [{ id: 'org.example:a:1.0', bytes: Buffer.from('what the lock expects') }]);
-    await expect(installKafkaJars(libs, { lockFile })).rejects.toThrow(/org\.example:a:1\.0 .* does not match its SHA-256 in infra\/kafka\/jars\.lock\.json/);
+    await expect(installKafkaJars(libs, { lockFile })).rejects.toThrow(/org\.example:a:1\.0 .* does not match its SHA-256 in .*jars\.lock\.json/);
     expect(existsSync(join(libs, 'a-1.0.jar'))).toBe(false);
     expect(existsSync(join(libs, '.lock-sha256'))).toBe(false);
   });

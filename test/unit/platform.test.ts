@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   findMariadb,
+  MIN_JAVA,
   findJava,
   installCommand,
   javaCandidates,
@@ -15,7 +16,7 @@ import {
   versionAtLeast,
   type Machine,
 } from '../../infra/platform.js';
-import { databasePortTaken, socketPathFor } from '../../infra/local-services.js';
+import { checkDataFolderRelease, databasePortTaken, socketPathFor } from '../../infra/local-services.js';
 
 const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
 const UBUNTU = 'NAME="Ubuntu"\nVERSION_ID="24.04"\nID=ubuntu\nID_LIKE=debian\n';
@@ -139,8 +140,11 @@ describe('Java and Python', () => {
     expect(parseJavaMajor('The operation couldn’t be completed. Unable to locate a Java Runtime.')).toBeUndefined();
   });
 
-  it("finds this machine's Java", () => {
+  it("finds this machine's Java, 17 or later unless told another minimum (Kafka 3.9's 11)", () => {
+    expect(MIN_JAVA).toBe(17);
     expect(findJava().java).toMatch(/java$/);
+    expect(findJava(thisMachine(), undefined, 11).java).toMatch(/java$/);
+    expect(findJava(thisMachine(), undefined, 999)).toEqual({ tooOld: expect.stringMatching(/java is Java \d+$/) });
   });
 
   it('reads what a Python says of itself', () => {
@@ -156,6 +160,13 @@ describe('Java and Python', () => {
     expect(versionAtLeast('10.11.19', '10.4')).toBe(true);
     expect(versionAtLeast('10.3.39', '10.4')).toBe(false);
     expect(versionAtLeast('11.0.0', '10.4')).toBe(true);
+  });
+});
+
+describe("Kafka's data folder and the release that last ran on it", () => {
+  it('lets a newer or the same release take it over, and stops an older one with a line that says what to do', () => {
+    for (const ranBy of [undefined, '3.9.1', '4.4.0']) expect(() => checkDataFolderRelease(ranBy, '4.4.0', '/k/data')).not.toThrow();
+    expect(() => checkDataFolderRelease('4.4.0', '3.9.1', '/k/data')).toThrow('/k/data was last run by Kafka 4.4.0, newer than this Kafka 3.9.1 (KIT_KAFKA_VERSION): set it back, or delete that folder');
   });
 });
 

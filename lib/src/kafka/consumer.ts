@@ -4,7 +4,23 @@
  * reads decides where to start (the pipeline keeps its cursors in the database).
  */
 import { randomBytes } from 'node:crypto';
+import type { Consumer } from 'kafkajs';
 import { asKafkaError, kafkajsOf, type KafkaClient } from './client.js';
+
+/**
+ * Seeks each partition of `topic` the consumer is assigned to `next`'s offset, every time it
+ * joins its group. Not after run(): kafkajs's run() resolves even when its first join failed
+ * (a young broker still creating __consumer_offsets), and the consumer it restarts later has a
+ * new group that forgot earlier seeks. kafkajs calls this listener before it fetches.
+ */
+function seekOnEveryJoin(consumer: Consumer, topic: string, next: ReadonlyMap<number, bigint>): void {
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    for (const partition of payload.memberAssignment[topic] ?? []) {
+      const offset = next.get(partition);
+      if (offset !== undefined) consumer.seek({ topic, partition, offset: offset.toString() });
+    }
+  });
+}
 
 export interface RawMessage {
   partition: number;
@@ -29,6 +45,9 @@ export async function readRange(
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const consumer = kafkajsOf(kafka).consumer({ groupId: `${options.groupPrefix ?? 'kit-read'}-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: false });
   const messages: RawMessage[] = [];
+  // Where each partition goes on: a consumer kafkajs restarts must not read a message twice.
+  const next = new Map([...wanted].map(([partition, range]) => [partition, range.start]));
+  seekOnEveryJoin(consumer, topic, next);
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -43,6 +62,7 @@ export async function readRange(
         if (!range || done.has(partition) || messages.length >= limit) return;
         const offset = BigInt(message.offset);
         if (offset < range.start) return;
+        next.set(partition, offset + 1n);
         if (offset < range.end) {
           messages.push({ partition, offset: message.offset, key: message.key, value: message.value, timestamp: new Date(Number(message.timestamp)) });
         }
@@ -50,7 +70,6 @@ export async function readRange(
         if (done.size === wanted.size || messages.length >= limit) finish();
       },
     });
-    for (const [partition, range] of wanted) consumer.seek({ topic, partition, offset: range.start.toString() });
     await finished;
     clearTimeout(timer);
   } catch (error) {
@@ -78,7 +97,7 @@ export interface BatchConsumerOptions {
   maxWaitMs: number;
   /** Handles one batch; resolve true once it is durably handled, false to leave it for a later run. */
   eachBatch(batch: ConsumedBatch, isRunning: () => boolean): Promise<boolean>;
-  /** The consumer gave up (kafkajs crashed after its retries). */
+  /** The consumer gave up (kafkajs crashed after its retries, and does not restart it). */
   onCrash?(error: Error): void;
 }
 
@@ -98,9 +117,12 @@ export async function startBatchConsumer(kafka: KafkaClient, options: BatchConsu
     heartbeatInterval: 3_000,
     retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
   });
+  // Past each handled batch: where a consumer kafkajs restarts goes on.
+  const next = new Map(options.startOffsets);
+  seekOnEveryJoin(consumer, options.topic, next);
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-  consumer.on(consumer.events.CRASH, (event) => options.onCrash?.(event.payload.error));
+  consumer.on(consumer.events.CRASH, (event) => event.payload.restart || options.onCrash?.(event.payload.error));
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -109,10 +131,10 @@ export async function startBatchConsumer(kafka: KafkaClient, options: BatchConsu
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const handled = await options.eachBatch({ partition: batch.partition, messages: batch.messages, highWatermark: BigInt(batch.highWatermark) }, isRunning);
       if (!handled) return;
+      next.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
       resolveOffset(batch.lastOffset());
       await heartbeat();
     },
   });
-  for (const [partition, offset] of options.startOffsets) consumer.seek({ topic: options.topic, partition, offset: offset.toString() });
   return { stop: () => consumer.disconnect().catch(() => undefined) };
 }
