@@ -24,6 +24,9 @@ export function launchChromium(userDataDir: string): Promise<Browser> {
   return puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // A fresh profile's first start on a 2-core machine busy with the other suites can take
+    // longer than puppeteer's 30 s.
+    timeout: 120_000,
     // A closed network refuses Chromium's own background connections: turn them off.
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic', `--user-data-dir=${userDataDir}`],
   });
