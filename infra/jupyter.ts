@@ -240,7 +240,10 @@ export async function runNotebooks(options: {
     }
     const started = performance.now();
     // --allow-errors keeps the executed copy, whose error outputs say what failed (nbconvert's own message is often empty for tslab).
-    const { code, stderr } = await run(jupyter, ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', join(NOTEBOOKS_DIR, notebook), '--output-dir', options.outDir, `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 3600}`], { ...env, ...options.env });
+    // After a cell's reply nbclient waits only 4 s for its outputs, then moves on without them: a cell
+    // whose last outputs come later on a busy machine lost them (lesson 09, once). Wait 120 s, and fail
+    // loudly past that rather than drop them.
+    const { code, stderr } = await run(jupyter, ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', join(NOTEBOOKS_DIR, notebook), '--output-dir', options.outDir, `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 3600}`, '--ExecutePreprocessor.iopub_timeout=120', '--ExecutePreprocessor.raise_on_iopub_timeout=True'], { ...env, ...options.env });
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     const output = join(options.outDir, notebook);
     if (existsSync(output)) numberExecutedCells(output);
