@@ -3,6 +3,7 @@
  * display renders HTML and Markdown; anywhere else (a script, a test) the same results
  * print as text, so that every step runs outside Jupyter too.
  */
+import { escapeHtml } from '../notebook/html.js';
 
 /** One piece of output: a table or chart (HTML), prose or a code block (Markdown), or a plain line. */
 export type Block = { html: string } | { markdown: string } | { text: string };
@@ -78,7 +79,6 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Text folded under one line (a statement run, a raw plan): shown, out of the way of the result. */
 export function folded(summary: string, text: string): Block {

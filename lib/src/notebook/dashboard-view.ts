@@ -9,7 +9,7 @@ import { TOTALS_PANEL_SOURCES } from '../aggregates/grafana.js';
 import { KitError } from '../errors.js';
 import { CAMPAIGN_VARIABLE, TABLE_VARIABLE, expandGrafanaSql, type GrafanaPanelSource } from '../dashboard/grafana-sql.js';
 import { barChart, cityMap, type CityAmount } from './charts.js';
-import { formatEur, htmlTable } from './html.js';
+import { escapeHtml, formatEur, htmlTable } from './html.js';
 
 interface GrafanaPanel {
   id: number;
@@ -31,7 +31,6 @@ export interface GrafanaDashboardJson {
 const COLUMN_PX = 40;
 const ROW_PX = 38;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export interface DashboardView {
   html: string;

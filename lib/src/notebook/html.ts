@@ -1,7 +1,8 @@
 /** Tables, SQL and shell blocks for notebook outputs. */
 import { describeConfig, type KitConfig } from '../config.js';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Text safe inside HTML: the four characters that could open a tag or end an attribute. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Amounts as people read them: `885,166.00 EUR`. */
 export function formatEur(amount: number): string {
