@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CITIES, Campaign, ID_BLOCK, ORGANIZATIONS, createRandom, formatUtc, sample } from './generator.js';
+import { CITIES, Campaign, ID_BLOCK, ORGANIZATIONS, createRandom, donationJson, formatUtc, sample, type DonationEvent } from './generator.js';
 
 describe('campaign data', () => {
   it("keeps the original's 20 cities and 4 organizations", () => {
@@ -90,5 +90,34 @@ describe('uneven campaigns', () => {
     expect(resumed.cityWeights).toEqual(campaign.cityWeights);
     expect(resumed.organizationWeights).toEqual(campaign.organizationWeights);
     expect(new Campaign({ id: 3, seed: 43 }).cityWeights).not.toEqual(campaign.cityWeights);
+  });
+});
+
+describe('donationJson', () => {
+  it("writes the text JSON.stringify writes, for every campaign's events", () => {
+    for (const seed of [1, 7, 42]) {
+      const campaign = new Campaign({ id: seed, seed });
+      const at = new Date('2026-12-02T10:00:00Z');
+      for (let i = 0; i < 5_000; i++) {
+        const event = campaign.next(new Date(at.getTime() + i * 250));
+        expect(donationJson(event)).toBe(JSON.stringify(event));
+      }
+    }
+  });
+
+  it('escapes strings as JSON.stringify does, and hands events of another shape to it', () => {
+    const event = new Campaign({ id: 3, seed: 3 }).next(new Date('2026-12-02T10:00:00Z'));
+    const odd = [
+      { ...event, city: 'Saint-"Étienne"\\\n\t\u0001' },
+      { ...event, organization: 'Aide 🧡 </script>' },
+      { ...event, latitude: null },
+      { ...event, longitude: Number.NaN },
+      { ...event, transaction_id: '12' },
+      { ...event, total_amount: -0 },
+      { ...event, total_amount: 1e21 },
+      { ...event, is_campaign_active: true },
+      { ...event, transaction_date: undefined },
+    ] as unknown as DonationEvent[];
+    for (const e of odd) expect(donationJson(e)).toBe(JSON.stringify(e));
   });
 });

@@ -54,6 +54,35 @@ export interface DonationEvent {
   is_campaign_active: 0 | 1;
 }
 
+/** JSON texts of the strings seen so far: a campaign has a few cities and organizations, and one date a second. */
+const jsonTexts = new Map<string, string>();
+function jsonText(value: string): string {
+  let text = jsonTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    if (jsonTexts.size >= 4_096) jsonTexts.clear();
+    jsonTexts.set(value, text);
+  }
+  return text;
+}
+
+/**
+ * A donation as its Kafka message: the same text as JSON.stringify(event), written without
+ * walking the object (JSON.stringify was a fifth of the producer's time, npm run bench). An
+ * event of another shape than the generator's goes through JSON.stringify.
+ */
+export function donationJson(event: DonationEvent): string {
+  const { transaction_id, city, latitude, longitude, organization, transaction_date, total_amount, campaign_id, is_campaign_active } = event;
+  if (
+    typeof city !== 'string' || typeof organization !== 'string' || typeof transaction_date !== 'string' ||
+    !Number.isFinite(transaction_id) || !Number.isFinite(latitude) || !Number.isFinite(longitude) ||
+    !Number.isFinite(total_amount) || !Number.isFinite(campaign_id) || (is_campaign_active !== 0 && is_campaign_active !== 1)
+  ) {
+    return JSON.stringify(event);
+  }
+  return `{"transaction_id":${transaction_id},"city":${jsonText(city)},"latitude":${latitude},"longitude":${longitude},"organization":${jsonText(organization)},"transaction_date":${jsonText(transaction_date)},"total_amount":${total_amount},"campaign_id":${campaign_id},"is_campaign_active":${is_campaign_active}}`;
+}
+
 /** A small, fast, seedable PRNG (mulberry32): same seed, same campaign. */
 export function createRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -4,7 +4,7 @@
  * exactly what was acknowledged. A failed batch is named by its id range, never lost silently.
  */
 import { Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
-import type { Campaign, DonationEvent } from '../campaigns/generator.js';
+import { donationJson, type Campaign, type DonationEvent } from '../campaigns/generator.js';
 import { KafkaUnavailableError, KitError } from '../errors.js';
 import { operationSignal, sleep } from '../interrupt.js';
 import { assertTopicName } from '../names.js';
@@ -68,7 +68,7 @@ export interface ProduceOptions {
   progressEveryMs?: number;
   /** The time stamped on each event (tests pin it). */
   clock?: () => Date;
-  /** A message's value (default: the event as JSON). The bench wraps it in Kafka Connect's envelope. */
+  /** A message's value (default: the event as JSON, donationJson). The bench wraps it in Kafka Connect's envelope. */
   encode?: (event: DonationEvent) => string;
   /**
    * A campaign that collected in the past: its `count` donations are stamped evenly from
@@ -110,7 +110,7 @@ export async function produceCampaign(kafka: KafkaClient, options: ProduceOption
   const { campaign } = options;
   if (options.backdate && options.count === undefined) throw new KitError('backdate spreads a count of donations over a time span: give a count');
   const clock = options.clock ?? (() => new Date());
-  const encode = options.encode ?? ((event: DonationEvent) => JSON.stringify(event));
+  const encode = options.encode ?? donationJson;
   const stamp = (sent: number) => {
     if (!options.backdate) return clock();
     const { from, to } = options.backdate;
