@@ -22,16 +22,26 @@ export interface KafkaRelease {
   minJava: number;
   /** The JVM flag that points the line's logging (log4j2 from 4.0, log4j 1 before) at the kit's file. */
   logging: string;
+  /** That file's name in infra/kafka/; a VM gets a copy of it (infra/cloud/). */
+  loggingFile: string;
+  /** The same flag for a copy of the file in another folder. */
+  loggingFlag(folder: string): string;
 }
 
+const KAFKA_FILES = join(ROOT, 'infra/kafka');
+const log4j2 = (folder: string) => `-Dlog4j2.configurationFile=${folder}/log4j2.yaml`;
+const log4j1 = (folder: string) => `-Dlog4j.configuration=file:${folder}/log4j.properties`;
+
 export const KAFKA_RELEASES: Record<KafkaLine, KafkaRelease> = {
-  '4.4': { line: '4.4', pom: KAFKA_POM, lock: KAFKA_LOCK, minJava: 17, logging: `-Dlog4j2.configurationFile=${join(ROOT, 'infra/kafka/log4j2.yaml')}` },
+  '4.4': { line: '4.4', pom: KAFKA_POM, lock: KAFKA_LOCK, minJava: 17, logging: log4j2(KAFKA_FILES), loggingFile: 'log4j2.yaml', loggingFlag: log4j2 },
   '3.9': {
     line: '3.9',
     pom: join(ROOT, 'infra/kafka/pom-3.9.xml'),
     lock: join(ROOT, 'infra/kafka/jars-3.9.lock.json'),
     minJava: 11,
-    logging: `-Dlog4j.configuration=file:${join(ROOT, 'infra/kafka/log4j.properties')}`,
+    logging: log4j1(KAFKA_FILES),
+    loggingFile: 'log4j.properties',
+    loggingFlag: log4j1,
   },
 };
 

@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
 import { KAFKA_RELEASES, installKafkaJars, lockedKafkaVersion, readJarLock, sha256, type KafkaRelease } from './kafka-jars.js';
+import { brokerJavaArgs, brokerProperties, scramCredentialArgument, type SaslSslListener } from './kafka-properties.js';
 import { aptPackages, findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
 import {
   ROOT,
@@ -81,19 +82,10 @@ export async function ensureJava(release: KafkaRelease = KAFKA_RELEASES['4.4']):
   throw new SetupError(`${why}: ${installCommand('java', thisMachine())}, or run Kafka elsewhere and set KAFKA_BROKERS.`);
 }
 
-function writeKafkaProperties(config: KitConfig, dataDir: string): string {
-  const KAFKA_DIR = servicePaths(config).kafka;
+function writeKafkaProperties(config: KitConfig, dataDir: string, saslSsl?: SaslSslListener): string {
   const { host, port } = splitHostPort(config.kafka.brokers[0]!);
-  const template = readFileSync(join(ROOT, 'infra/kafka/server.properties.template'), 'utf8');
-  const values: Record<string, string> = {
-    host,
-    port: String(port),
-    controllerPort: String(port + 1),
-    dataDir,
-    retentionMs: String(config.kafka.retentionMs),
-  };
-  const file = join(KAFKA_DIR, 'server.properties');
-  writeFileSync(file, template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? ''));
+  const file = join(servicePaths(config).kafka, 'server.properties');
+  writeFileSync(file, brokerProperties({ host, port, controllerPort: port + 1, dataDir, retentionMs: config.kafka.retentionMs, saslSsl }));
   return file;
 }
 
@@ -113,10 +105,21 @@ export function installLocalKafkaJars(release: KafkaRelease = KAFKA_RELEASES['4.
   return installKafkaJars(kafkaLibs(release), { lockFile: release.lock, log: console.log });
 }
 
-export async function startLocalKafka(config: KitConfig): Promise<number> {
+/**
+ * A SASL_SSL listener beside the PLAINTEXT one, as the cloud VM runs it (infra/cloud/): the
+ * tests start the local broker so, on ports of their own. `scram` is the login stored when
+ * the data folder is formatted; a folder formatted without it has no login.
+ */
+export interface LocalSaslSsl {
+  listener: SaslSslListener;
+  scram: { user: string; password: string };
+}
+
+export async function startLocalKafka(config: KitConfig, options: { saslSsl?: LocalSaslSsl } = {}): Promise<number> {
   const { kafka: KAFKA_DIR, kafkaLog: KAFKA_LOG } = servicePaths(config);
   const { host, port } = splitHostPort(config.kafka.brokers[0]!);
-  for (const busy of [port, port + 1]) {
+  const { saslSsl } = options;
+  for (const busy of [port, port + 1, ...(saslSsl ? [saslSsl.listener.port] : [])]) {
     if (await isPortOpen(host, busy)) {
       throw new SetupError(`Port ${busy} is taken by a program that is not a Kafka broker the kit can use: stop it, or set KAFKA_BROKERS to another port.`);
     }
@@ -130,18 +133,15 @@ export async function startLocalKafka(config: KitConfig): Promise<number> {
   const ranBy = join(KAFKA_DIR, 'data-release');
   checkDataFolderRelease(existsSync(ranBy) ? readFileSync(ranBy, 'utf8').trim() : undefined, version, dataDir);
   writeFileSync(ranBy, version);
-  const properties = writeKafkaProperties(config, dataDir);
+  const properties = writeKafkaProperties(config, dataDir, saslSsl?.listener);
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     const clusterId = (await $`${java} -cp ${classpath} kafka.tools.StorageTool random-uuid`).stdout.trim().split('\n').pop()!;
+    const scram = saslSsl ? ['--add-scram', scramCredentialArgument(saslSsl.scram.user, saslSsl.scram.password)] : [];
     // Static voters (controller.quorum.voters): 3.9 and 4.x format them alike, without --standalone.
-    await $`${java} -cp ${classpath} ${release.logging} kafka.tools.StorageTool format -t ${clusterId} -c ${properties}`;
+    await $`${java} -cp ${classpath} ${release.logging} kafka.tools.StorageTool format -t ${clusterId} -c ${properties} ${scram}`;
   }
   const log = openSync(KAFKA_LOG, 'a');
-  const child = spawn(
-    java,
-    ['-Xms512m', '-Xmx2g', '-XX:+UseG1GC', '-Djava.awt.headless=true', release.logging, '-cp', classpath, 'kafka.Kafka', properties],
-    { detached: true, stdio: ['ignore', log, log] },
-  );
+  const child = spawn(java, brokerJavaArgs({ maxHeap: '2g', logging: release.logging, classpath, properties }), { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const pid = child.pid!;
   recordStartedService(config, 'kafka', { mode: 'local', pid });

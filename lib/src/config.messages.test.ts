@@ -49,6 +49,8 @@ describe('every refusal of a setting, in full', () => {
     [{ ...base, KAFKA_SSL: 'on', PIPELINE_KAFKA_SSL_CA_LOCATION: 'certs/ca.pem' }, 'PIPELINE_KAFKA_SSL_CA_LOCATION', 'PIPELINE_KAFKA_SSL_CA_LOCATION: "certs/ca.pem" is not an absolute path. Set it to the CA bundle path on the SingleStore nodes, or none'],
     [{ ...base, KAFKA_SSL: 'on', PIPELINE_KAFKA_SSL_CA_LOCATION: '/etc/ca".pem' }, 'PIPELINE_KAFKA_SSL_CA_LOCATION', 'PIPELINE_KAFKA_SSL_CA_LOCATION: "/etc/ca".pem" is not an absolute path. Set it to the CA bundle path on the SingleStore nodes, or none'],
     [{ ...base, KAFKA_SSL: 'on', PIPELINE_KAFKA_SSL_CA_LOCATION: '/etc/ca\\x.pem' }, 'PIPELINE_KAFKA_SSL_CA_LOCATION', 'PIPELINE_KAFKA_SSL_CA_LOCATION: "/etc/ca\\x.pem" is not an absolute path. Set it to the CA bundle path on the SingleStore nodes, or none'],
+    [{ ...base, KAFKA_SSL_CA: '/nowhere/ca.pem' }, 'KAFKA_SSL_CA', 'KAFKA_SSL_CA: is set while KAFKA_SSL is off. Set KAFKA_SSL=true (the CA is for a TLS broker), or unset KAFKA_SSL_CA'],
+    [{ ...base, KAFKA_SSL: 'on', KAFKA_SSL_CA: '/nowhere/ca.pem' }, 'KAFKA_SSL_CA', "KAFKA_SSL_CA: file /nowhere/ca.pem does not exist. Point it at the broker's CA certificate (PEM), or unset it for a broker with a public CA"],
     [{ ...base, KIT_INFRA: 'kubernetes' }, 'KIT_INFRA', 'KIT_INFRA: "kubernetes" is not a mode. Set it to auto, local, docker or external'],
     [{ ...base, KIT_KAFKA_VERSION: '4.0' }, 'KIT_KAFKA_VERSION', 'KIT_KAFKA_VERSION: "4.0" is not a Kafka release the kit has jars of. Set it to 4.4 or 3.9'],
   ])('%j: %s', (env, variable, message) => {
@@ -113,6 +115,8 @@ describe('what loadConfig reads', () => {
       ssl: true,
       sasl: undefined,
     });
+    expect(loadConfig({ ...base, KAFKA_SSL: 'on', KAFKA_SSL_CA: ` ${import.meta.filename} ` }).kafka.sslCaFile).toBe(import.meta.filename);
+    expect(loadConfig({ ...base, KAFKA_SSL: 'on', KAFKA_SSL_CA: ' ' }).kafka.sslCaFile).toBeUndefined();
     expect(loadConfig({ ...base, KAFKA_SSL: ' No ' }).kafka.ssl).toBe(false);
     expect(loadConfig({ ...base, KAFKA_SSL: '' }).kafka.ssl).toBe(false);
     expect(loadConfig({ ...base, KAFKA_RETENTION_MS: ' ' }).kafka.retentionMs).toBe(86_400_000);

@@ -18,6 +18,8 @@ const KIT_PREFIXES = ['KAFKA_', 'DATABASE_', 'PIPELINE_', 'WORKSHOP_', 'KIT_'];
 const FOREIGN_VARIABLES = new Set(['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_JVM_PERFORMANCE_OPTS', 'KAFKA_LOG4J_OPTS']);
 
 export const DEFAULT_DATABASE_NAME = 'donations';
+/** One day: long enough for the optimized-schema lesson to replay the topic. */
+export const DEFAULT_RETENTION_MS = 86_400_000;
 const DEFAULT_BROKERS = '127.0.0.1:9092';
 /** How a container on the compose network reaches the kit's Kafka (docker-compose.yml's DOCKER listener). */
 export const COMPOSE_PIPELINE_BROKER = 'kafka:29092';
@@ -45,8 +47,9 @@ export function loadConfig(env: Env = readEnvironment()): KitConfig {
     ...pipelineBrokers(env, brokers, database),
     pipelineSslCaLocation: parseCaLocation(env.PIPELINE_KAFKA_SSL_CA_LOCATION, ssl),
     topic: parseTopic('KAFKA_TOPIC', env.KAFKA_TOPIC ?? 'donations'),
-    retentionMs: parseInteger('KAFKA_RETENTION_MS', env.KAFKA_RETENTION_MS, 86_400_000, 60_000),
+    retentionMs: parseInteger('KAFKA_RETENTION_MS', env.KAFKA_RETENTION_MS, DEFAULT_RETENTION_MS, 60_000),
     ssl,
+    sslCaFile: parseKafkaCaFile(env.KAFKA_SSL_CA, ssl),
     sasl: parseSasl(env),
   };
   return {
@@ -161,6 +164,14 @@ function parseCaLocation(value: string | undefined, ssl: boolean): string | null
     throw new ConfigError('PIPELINE_KAFKA_SSL_CA_LOCATION', `"${text.slice(0, 80)}" is not an absolute path`, 'Set it to the CA bundle path on the SingleStore nodes, or none');
   }
   return text;
+}
+
+function parseKafkaCaFile(value: string | undefined, ssl: boolean): string | undefined {
+  const file = value?.trim();
+  if (!file) return undefined;
+  if (!ssl) throw new ConfigError('KAFKA_SSL_CA', 'is set while KAFKA_SSL is off', 'Set KAFKA_SSL=true (the CA is for a TLS broker), or unset KAFKA_SSL_CA');
+  if (!existsSync(file)) throw new ConfigError('KAFKA_SSL_CA', `file ${file} does not exist`, "Point it at the broker's CA certificate (PEM), or unset it for a broker with a public CA");
+  return file;
 }
 
 function parseTopic(variable: string, value: string): string {

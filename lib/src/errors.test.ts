@@ -19,6 +19,23 @@ describe('errors', () => {
     expect(error.retriable).toBe(false);
   });
 
+  it('tell a certificate this machine does not trust from an unreachable broker, and do not retry it', () => {
+    for (const reason of ['self-signed certificate in certificate chain', 'self signed certificate', 'unable to verify the first certificate', "Hostname/IP does not match certificate's altnames: Host: a. is not in the cert's altnames"]) {
+      // kafkajs wraps the socket's error, then its retrier wraps that.
+      const connection = Object.assign(new Error(`Connection error: ${reason}`), { name: 'KafkaJSConnectionError' });
+      const retried = Object.assign(new Error(connection.message, { cause: connection }), { name: 'KafkaJSNumberOfRetriesExceeded' });
+      for (const cause of [connection, retried]) {
+        const error = new KafkaUnavailableError(['vm.example:9094'], cause);
+        expect(error.message).toBe(
+          "Kafka at vm.example:9094 presented a TLS certificate this machine does not trust: set KAFKA_SSL_CA to the broker's CA certificate (PEM; `npm run cloud:env` writes the cloud VM's), " +
+            `and check that KAFKA_BROKERS names the host the certificate was made for. (Connection error: ${reason})`,
+        );
+        expect(error.retriable).toBe(false);
+      }
+    }
+    expect(new KafkaUnavailableError(['a:1'], new Error('Connection error: read ECONNRESET')).message).toMatch(/^Cannot reach Kafka/);
+  });
+
   it('name the variable of a configuration problem', () => {
     const error = new ConfigError('KAFKA_BROKERS', 'is empty', 'Set it to host:port');
     expect(error.variable).toBe('KAFKA_BROKERS');

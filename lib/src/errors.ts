@@ -38,17 +38,30 @@ export class InvalidIdentifierError extends KitError {
   }
 }
 
-/** The Kafka broker cannot be reached, refused the login, or refused a request. */
+/** The Kafka broker cannot be reached, refused the login, is not trusted, or refused a request. */
 export class KafkaUnavailableError extends KitError {
   constructor(brokers: readonly string[], cause?: unknown) {
     const refusedLogin = isSaslFailure(cause);
+    const untrusted = !refusedLogin && isUntrustedCertificate(cause);
     super(
       (refusedLogin
         ? `Kafka at ${brokers.join(',')} refused the SASL login: check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SSL, or unset KAFKA_SASL_MECHANISM for a broker without SASL.`
-        : `Cannot reach Kafka at ${brokers.join(',')}: start it with \`npm run up\`, or fix KAFKA_BROKERS.`) + describeCause(cause),
-      { cause, retriable: !refusedLogin },
+        : untrusted
+          ? `Kafka at ${brokers.join(',')} presented a TLS certificate this machine does not trust: set KAFKA_SSL_CA to the broker's CA certificate (PEM; \`npm run cloud:env\` writes the cloud VM's), and check that KAFKA_BROKERS names the host the certificate was made for.`
+          : `Cannot reach Kafka at ${brokers.join(',')}: start it with \`npm run up\`, or fix KAFKA_BROKERS.`) + describeCause(cause),
+      { cause, retriable: !refusedLogin && !untrusted },
     );
   }
+}
+
+/** Node's verdicts on a certificate it does not trust: an unknown CA, another host's, an expired one. */
+const UNTRUSTED_CERTIFICATE = /self[- ]signed certificate|unable to verify the first certificate|unable to get (?:local )?issuer certificate|certificate has expired|does not match certificate's altnames/i;
+
+function isUntrustedCertificate(cause: unknown): boolean {
+  for (let e = cause, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (UNTRUSTED_CERTIFICATE.test(e.message)) return true;
+  }
+  return false;
 }
 
 function isSaslFailure(cause: unknown): boolean {

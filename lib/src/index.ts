@@ -12,6 +12,7 @@ export {
   pipelineBrokersProblem,
   SETTINGS,
   DEFAULT_DATABASE_NAME,
+  DEFAULT_RETENTION_MS,
   COMPOSE_PIPELINE_BROKER,
   DEFAULT_PIPELINE_SSL_CA_LOCATION,
 } from './config.js';

@@ -21,6 +21,11 @@ export interface KafkaConfig {
   /** retention.ms for the topics the kit creates. */
   retentionMs: number;
   ssl: boolean;
+  /**
+   * KAFKA_SSL_CA: the CA (PEM) this machine's clients trust for a broker whose certificate no
+   * public CA signed (the cloud VM's, infra/cloud/). Node's `ca` replaces the system roots.
+   */
+  sslCaFile?: string;
   sasl?: { mechanism: SaslMechanism; username: string; password: string };
 }
 
@@ -87,6 +92,7 @@ export const SETTINGS = {
   KAFKA_TOPIC: 'the donations topic (default donations)',
   KAFKA_RETENTION_MS: 'retention.ms of the topics the kit creates (default 86400000, one day)',
   KAFKA_SSL: 'true to connect to Kafka over TLS (managed Kafka)',
+  KAFKA_SSL_CA: "path to the broker's CA certificate (PEM) for KAFKA_SSL=true, only for a broker whose CA is not public (the cloud VM's): it replaces the system roots",
   KAFKA_SASL_MECHANISM: 'plain, scram-sha-256 or scram-sha-512 (managed Kafka)',
   KAFKA_SASL_USERNAME: 'SASL user name',
   KAFKA_SASL_PASSWORD: 'SASL password',

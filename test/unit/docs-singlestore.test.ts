@@ -1,7 +1,7 @@
 // docs/singlestore.md lists each SingleStore statement with the code that issues it and the
 // tests that pin and run it: every file and test it names must exist, and the SQL it quotes
 // must be what the kit writes, so the page cannot drift from the code unnoticed.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../infra/services.js';
@@ -99,5 +99,24 @@ describe('docs/singlestore.md', () => {
     expect(quoted.length).toBeGreaterThan(5);
     const missing = quoted.map((q) => q.split('...')[0]!.replace(/\s+$/, '')).filter((prefix) => prefix.length > 0 && !tests.includes(prefix));
     expect(missing).toEqual([]);
+  });
+});
+
+// docs/helios.md, the cloud VM's page: every `npm run` it names is a script of the kit, every
+// file of infra/, test/ or docs/ it names exists.
+describe('docs/helios.md', () => {
+  const helios = readFileSync(join(ROOT, 'docs/helios.md'), 'utf8');
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  it('names only npm scripts the kit has', () => {
+    const named = [...new Set([...helios.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!))];
+    expect(named).toEqual(expect.arrayContaining(['cloud:env', 'cloud:user-data']));
+    expect(named.filter((name) => !scripts[name])).toEqual([]);
+  });
+
+  it('names only files that exist', () => {
+    const named = [...new Set([...helios.matchAll(/\b((?:infra|test|docs)\/[\w./-]+\.(?:ts|sh|yaml|json|template|md))\b/g)].map((m) => m[1]!))];
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
  * this folder (kafkajs 2.2.4 is unmaintained), so the client can be swapped without
  * touching notebooks, scripts or the pipeline.
  */
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
 import { loadConfig, type KafkaConfig } from '../config.js';
 import { KafkaUnavailableError, KitError } from '../errors.js';
@@ -25,7 +26,8 @@ export class KafkaClient {
     const config: KafkaJsConfig = {
       clientId: options.clientId ?? 'donations-kit',
       brokers: settings.brokers,
-      ssl: settings.ssl,
+      // A private CA (KAFKA_SSL_CA) replaces the system roots, as Node's `ca` does everywhere.
+      ssl: settings.ssl && settings.sslCaFile ? { ca: [readFileSync(settings.sslCaFile, 'utf8')] } : settings.ssl,
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: 30_000,
       retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 3_000 },
