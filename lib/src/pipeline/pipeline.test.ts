@@ -79,12 +79,28 @@ describe('waitForCursors', () => {
 });
 
 describe('tsvChunks', () => {
-  it('writes LOAD DATA lines in chunks of 5,000, with NULL and escapes', () => {
-    const rows: Row[] = Array.from({ length: 5_001 }, (_, i) => [String(i)] as Row);
-    const chunks = [...tsvChunks(rows)].map((chunk) => chunk.toString('utf8'));
-    expect(chunks.map((c) => c.split('\n').length - 1)).toEqual([5_000, 1]);
-    expect(chunks[0]!.startsWith('0\n1\n2\n')).toBe(true);
-    expect(chunks[1]).toBe('5000\n');
+  it('writes every LOAD DATA line whole, in chunks of at most 1 MB that end with a line', () => {
+    const rows: Row[] = Array.from({ length: 200_000 }, (_, i) => [`line ${i} é`] as Row);
+    const chunks = [...tsvChunks(rows)];
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeLessThanOrEqual(1 << 20);
+      expect(chunk[chunk.length - 1]).toBe(0x0a);
+    }
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(rows.map((row) => `${row[0]}\n`).join(''));
     expect([...tsvChunks([])]).toEqual([]);
+  });
+
+  it('makes a chunk large enough for a line longer than 1 MB, the line whole in it', () => {
+    const long = 'ü'.repeat(700_000);
+    const chunks = [...tsvChunks([['a'], [long], ['b']] as Row[])].map((chunk) => chunk.toString('utf8'));
+    expect(chunks[0]).toBe('a\n');
+    expect(chunks[1]!.startsWith(`${long}\n`)).toBe(true);
+    expect(chunks.join('')).toBe(`a\n${long}\nb\n`);
+  });
+
+  it('writes NULL as \\N and escapes tabs, newlines and backslashes', () => {
+    const row = [1, 'a\tb\nc\\d', null, null, 'SmileFund', '2026-12-02 10:00:00', 5, 3, 1] as Row;
+    expect(Buffer.concat([...tsvChunks([row])]).toString('utf8')).toBe('1\ta\\tb\\nc\\\\d\t\\N\t\\N\tSmileFund\t2026-12-02 10:00:00\t5\t3\t1\n');
   });
 });

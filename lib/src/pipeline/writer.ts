@@ -39,15 +39,28 @@ export const insertWriter: BatchWriter = async (connection, table, format, itera
 
 export const WRITERS: Record<WriterName, BatchWriter> = { 'load-data': loadDataWriter, insert: insertWriter };
 
-/** Rows as LOAD DATA's default text format, in chunks of 5,000 lines. */
+/** What tsvChunks fills before handing a chunk to LOAD DATA's stream. */
+const TSV_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Rows as LOAD DATA's default text format, in chunks of about 1 MB, each line written
+ * straight into the chunk's buffer (an array of lines joined, then encoded, cost a third
+ * more of the transform and TSV's time, npm run bench).
+ */
 export function* tsvChunks(rows: Iterable<Row>): Generator<Buffer> {
-  const chunk: string[] = [];
+  let chunk = Buffer.allocUnsafe(TSV_CHUNK_BYTES);
+  let used = 0;
   for (const row of rows) {
-    chunk.push(rowToTsv(row));
-    if (chunk.length === 5_000) {
-      yield Buffer.from(chunk.join('\n') + '\n', 'utf8');
-      chunk.length = 0;
+    const line = rowToTsv(row);
+    // A UTF-16 unit takes at most 3 bytes in UTF-8, and the newline 1.
+    const room = line.length * 3 + 1;
+    if (used + room > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(TSV_CHUNK_BYTES, room));
+      used = 0;
     }
+    used += chunk.write(line, used, 'utf8');
+    chunk[used++] = 0x0a;
   }
-  if (chunk.length) yield Buffer.from(chunk.join('\n') + '\n', 'utf8');
+  if (used > 0) yield chunk.subarray(0, used);
 }
