@@ -185,3 +185,39 @@ describe('kafkajs, as patched at install: the produce request encodes the same b
     expect(groupMessagesPerPartition({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 })).toEqual({});
   });
 });
+
+// The consumer's side: a record read where it lies in the batch, its offset and timestamp
+// from numbers parsed once per batch, no headers without an array. The decoded records must
+// stay kafkajs 2.2.4's: hashes of the unpatched package's decoding of these same batches.
+describe('kafkajs, as patched at install: a fetched record batch decodes to the same records', () => {
+  const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js');
+  const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+  const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js');
+  const Decoder = require('kafkajs/src/protocol/decoder.js');
+  const Long = require('kafkajs/src/utils/long.js');
+  const show = (_key: string, value: unknown) => (Buffer.isBuffer(value) ? `buf:${value.toString('hex')}` : typeof value === 'bigint' ? `big:${value}` : value);
+  type Case = { firstOffset: string; firstTimestamp: number | string; records: { key: string | Buffer | null; value: string | Buffer | null; timestampDelta?: number; headers?: object }[] };
+  const cases: Record<string, Case> = {
+    plain: { firstOffset: '0', firstTimestamp: 1764633600123, records: Array.from({ length: 50 }, (_, i) => ({ key: String(i), value: `{"n":${i}}`, timestampDelta: 0 })) },
+    deltas: { firstOffset: '123456789', firstTimestamp: 1764633600123, records: [0, 1, -1, 63, 64, 8191, 8192, 2 ** 20, 2 ** 27 - 1, 2 ** 27, -(2 ** 27), 2 ** 34, -(2 ** 34)].map((d, i) => ({ key: `k${i}`, value: 'v', timestampDelta: d })) },
+    headers: { firstOffset: '42', firstTimestamp: 1764633600123, records: [{ key: null, value: 'a', headers: { x: 'y', z: ['1', '2'] } }, { key: 'b', value: null }, { key: 'c', value: Buffer.from([0, 1, 2]), headers: { e: Buffer.from('') } }] },
+    hugeOffset: { firstOffset: '9007199254740990', firstTimestamp: 1764633600123, records: Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: String(i) })) },
+    beyondSafe: { firstOffset: '1152921504606846976', firstTimestamp: '9007199254740991', records: Array.from({ length: 3 }, (_, i) => ({ key: 'k', value: String(i), timestampDelta: i })) },
+    negativeTimestamp: { firstOffset: '7', firstTimestamp: -1, records: [{ key: 'k', value: 'v' }] },
+  };
+  const KAFKAJS_2_2_4: Record<string, string> = {
+    plain: '92cf01aa08240b04', deltas: 'a9f1aeddc4e1932a', headers: '6049181618d66f23',
+    hugeOffset: 'df004d2393c79ceb', beyondSafe: '6c439c0a51e8956b', negativeTimestamp: 'c2f435f45c745d50',
+  };
+
+  it('for offsets and timestamps beyond 2^53, long timestamp deltas, headers, null keys and values, and gzip', async () => {
+    for (const [name, c] of Object.entries(cases)) {
+      for (const compression of [0, 1]) {
+        const records = c.records.map((r, i) => Record({ ...r, offsetDelta: i }));
+        const batch = await RecordBatch({ compression, firstOffset: Long.fromValue(c.firstOffset), firstTimestamp: c.firstTimestamp, maxTimestamp: c.firstTimestamp, records, lastOffsetDelta: records.length - 1 });
+        const decoded = await decodeBatch(new Decoder(batch.buffer));
+        expect(createHash('sha256').update(JSON.stringify(decoded, show)).digest('hex').slice(0, 16), `${name}, compression ${compression}`).toBe(KAFKAJS_2_2_4[name]);
+      }
+    }
+  });
+});
