@@ -121,3 +121,23 @@ describe('donationJson', () => {
     for (const e of odd) expect(donationJson(e)).toBe(JSON.stringify(e));
   });
 });
+
+describe('a campaign carried to another thread', () => {
+  it('goes on from its snapshot with the same donations, and takes the other copy’s state back', () => {
+    const at = new Date('2026-12-02T10:00:00Z');
+    const here = new Campaign({ id: 12, seed: 99 });
+    for (let i = 0; i < 1_000; i++) here.next(at);
+    const there = Campaign.fromSnapshot(structuredClone(here.snapshot()!));
+    const reference = new Campaign({ id: 12, seed: 99 });
+    for (let i = 0; i < 1_000; i++) reference.next(at);
+    for (let i = 0; i < 500; i++) expect(there.next(at)).toEqual(reference.next(at));
+    here.catchUp(there.snapshot()!);
+    expect(here.generated).toBe(1_500);
+    expect(here.next(at)).toEqual(reference.next(at));
+  });
+
+  it('has no snapshot with a random source of its own, and refuses another campaign’s state', () => {
+    expect(new Campaign({ id: 3, random: () => 0.5 }).snapshot()).toBeUndefined();
+    expect(() => new Campaign({ id: 3, seed: 3 }).catchUp(new Campaign({ id: 4, seed: 3 }).snapshot()!)).toThrow(/cannot take over campaign 4/);
+  });
+});

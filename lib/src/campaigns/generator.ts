@@ -83,16 +83,31 @@ export function donationJson(event: DonationEvent): string {
   return `{"transaction_id":${transaction_id},"city":${jsonText(city)},"latitude":${latitude},"longitude":${longitude},"organization":${jsonText(organization)},"transaction_date":${jsonText(transaction_date)},"total_amount":${total_amount},"campaign_id":${campaign_id},"is_campaign_active":${is_campaign_active}}`;
 }
 
+/** The state of each generator createRandom made, so that a campaign can go on in another thread. */
+const randomStates = new WeakMap<() => number, { get: () => number; set: (state: number) => void }>();
+
 /** A small, fast, seedable PRNG (mulberry32): same seed, same campaign. */
 export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
-  return () => {
+  const random = () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+  randomStates.set(random, { get: () => state, set: (value) => void (state = value >>> 0) });
+  return random;
+}
+
+/** Where a campaign stands, as plain data: another thread goes on from it with the same donations. */
+export interface CampaignSnapshot {
+  id: number;
+  seed: number;
+  cities: City[];
+  startedAt: number;
+  sequence: number;
+  randomState: number;
 }
 
 /** Picks `count` distinct items, like Python's random.sample. */
@@ -167,6 +182,29 @@ export class Campaign {
     if (options.random) this.random = options.random;
     this.startedAt = options.startedAt ?? new Date();
     this.sequence = (options.firstSequence ?? 1) - 1;
+  }
+
+  /** Where the campaign stands; undefined when its random source is not the seeded one (it cannot be carried over). */
+  snapshot(): CampaignSnapshot | undefined {
+    const random = randomStates.get(this.random);
+    if (!random) return undefined;
+    return { id: this.id, seed: this.seed, cities: this.cities.map((c) => ({ ...c })), startedAt: this.startedAt.getTime(), sequence: this.sequence, randomState: random.get() };
+  }
+
+  /** The campaign a snapshot describes, going on from the same donation. */
+  static fromSnapshot(snapshot: CampaignSnapshot): Campaign {
+    const campaign = new Campaign({ id: snapshot.id, seed: snapshot.seed, cities: snapshot.cities, startedAt: new Date(snapshot.startedAt), firstSequence: snapshot.sequence + 1 });
+    campaign.catchUp(snapshot);
+    return campaign;
+  }
+
+  /** Takes over where another copy of this campaign (in another thread) stopped. */
+  catchUp(snapshot: CampaignSnapshot): void {
+    if (snapshot.id !== this.id || snapshot.seed !== this.seed) throw new RangeError(`campaign ${this.id} cannot take over campaign ${snapshot.id}'s state`);
+    const random = randomStates.get(this.random);
+    if (!random) throw new RangeError(`campaign ${this.id} has a random source of its own: it cannot take over another copy's state`);
+    this.sequence = snapshot.sequence;
+    random.set(snapshot.randomState);
   }
 
   /** Donations generated so far: the next one's sequence number minus one. */

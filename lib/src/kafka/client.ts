@@ -20,9 +20,12 @@ const clients = new WeakMap<KafkaClient, Kafka>();
 
 export class KafkaClient {
   readonly settings: KafkaConfig;
+  /** What the client was made with, so that another thread can make the same one. */
+  readonly options: KafkaClientOptions;
 
   constructor(settings: KafkaConfig, options: KafkaClientOptions = {}) {
     this.settings = settings;
+    this.options = options;
     const config: KafkaJsConfig = {
       clientId: options.clientId ?? 'donations-kit',
       brokers: settings.brokers,
