@@ -12,7 +12,7 @@ import { $ } from 'zx';
 import { SetupError, isKafkaReachable, type KitConfig } from '@donations/lib';
 import { KAFKA_RELEASES, installKafkaJars, lockedKafkaVersion, readJarLock, sha256, type KafkaRelease } from './kafka-jars.js';
 import { brokerJavaArgs, brokerProperties, scramCredentialArgument, type SaslSslListener } from './kafka-properties.js';
-import { aptPackages, findJava, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
+import { aptPackages, findJava, findKcat, findMariadb, installCommand, mariadbVersionOf, packageManagerOf, thisMachine, versionAtLeast, type Machine, type MariadbPrograms } from './platform.js';
 import {
   ROOT,
   KIT_DIR,
@@ -150,6 +150,16 @@ export async function startLocalKafka(config: KitConfig, options: { saslSsl?: Lo
     failFast: () => (isProcessAlive(pid) ? undefined : `the JVM exited; last lines of ${KAFKA_LOG}:\n${tail(KAFKA_LOG)}`),
   });
   return pid;
+}
+
+/** kcat for the bench, installed with apt-get where the kit can; else the line naming the install. */
+export async function ensureKcat(): Promise<{ kcat: string } | { missing: string }> {
+  let kcat = findKcat(thisMachine());
+  if (!kcat && canInstallPackages()) {
+    await aptGetInstall(aptPackages('kcat'));
+    kcat = findKcat(thisMachine());
+  }
+  return kcat ? { kcat } : { missing: `kcat is not installed: ${installCommand('kcat', thisMachine())}` };
 }
 
 // ---------------------------------------------------------------- MariaDB

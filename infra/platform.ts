@@ -54,7 +54,7 @@ export function packageManagerOf(machine: Pick<Machine, 'platform' | 'osRelease'
   return 'none';
 }
 
-export type Requirement = 'mariadb' | 'java' | 'python';
+export type Requirement = 'mariadb' | 'java' | 'python' | 'kcat';
 
 const PACKAGES: Record<Requirement, { apt: string; dnf: string; brew: string; what: string }> = {
   mariadb: { apt: 'mariadb-server', dnf: 'mariadb-server', brew: 'mariadb', what: 'MariaDB 10.4 or later' },
@@ -62,6 +62,8 @@ const PACKAGES: Record<Requirement, { apt: string; dnf: string; brew: string; wh
   java: { apt: 'openjdk-17-jre-headless', dnf: 'java-17-openjdk-headless', brew: 'openjdk@17', what: 'Java 17' },
   // Debian splits venv (with pip) out of Python; Fedora's and Homebrew's Python include it.
   python: { apt: 'python3-venv', dnf: 'python3', brew: 'python', what: 'Python 3.9 or later with its venv module' },
+  // Only `npm run bench` needs it: the producer's peer.
+  kcat: { apt: 'kcat', dnf: 'kcat', brew: 'kcat', what: 'kcat (librdkafka\'s command-line client)' },
 };
 
 /** What apt-get installs for a requirement: the README's Debian row (MariaDB's client too, for the kit's set-up of its user). */
@@ -250,4 +252,9 @@ export function versionAtLeast(version: string, minimum: string): boolean {
     if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
   }
   return true;
+}
+
+/** kcat (Debian's and Homebrew's name) or kafkacat (its old name), on PATH. */
+export function findKcat(machine: Machine): string | undefined {
+  return findProgram(['kcat', 'kafkacat'], machine.path, machine);
 }

@@ -27,7 +27,7 @@ export interface Results {
   /** kafka, connect: the locked releases the run used; results saved before they were recorded ran 3.9.1. */
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; date: string; loadAtStart: number; kafka?: string; connect?: string };
   parts: string[];
-  producer?: { events: number; load: Load; kcat: Spread; kit: Spread; kitCpuSecondsPerMillion: number; ratio: number; profile?: ProfileSummary };
+  producer?: { events: number; load: Load; kcat?: Spread; kcatSkipped?: string; kit: Spread; kitProcess?: Spread; wholeProcessRatio?: number; kitCpuSecondsPerMillion: number; ratio?: number; profile?: ProfileSummary };
   ingest?: {
     rows: number;
     load: Load;
@@ -94,7 +94,8 @@ export function targets(r: Results): Target[] {
     list.push({ issue: '16', target: 'pipeline still exactly once (kill -9 mid-load)', measured: `${r.peers.kit.kill.lost} lost, ${r.peers.kit.kill.duplicated} duplicated`, reached: r.peers.kit.kill.exact });
     if (r.peers.ratio !== undefined) list.push({ issue: '16', target: 'pipeline >= 1x the Kafka Connect JDBC sink', measured: `${x(r.peers.ratio)} (${n(r.peers.kit.rowsPerSecond!.best)} vs ${n(r.peers.connect.best)} rows/s)`, reached: r.peers.ratio >= 1 });
   }
-  if (r.producer) list.push({ issue: '16', target: 'producer >= 0.1x kcat (kafkajs)', measured: `${x(r.producer.ratio)} (${n(r.producer.kit.best)} vs ${n(r.producer.kcat.best)} events/s)`, reached: r.producer.ratio >= 0.1 });
+  const p = r.producer;
+  if (p?.kcat && p.kitProcess && p.wholeProcessRatio !== undefined) list.push({ issue: '28', target: 'producer >= 0.15x kcat, whole process against whole process', measured: `${x(p.wholeProcessRatio)} (${n(p.kitProcess.best)} vs ${n(p.kcat.best)} events/s)`, reached: p.wholeProcessRatio >= 0.15 });
   if (r.endToEnd) list.push({ issue: '16', target: 'end to end (produce and load at once) >= 100k rows/s', measured: `${n(r.endToEnd.rowsPerSecond.best)} rows/s`, reached: r.endToEnd.rowsPerSecond.best >= 100_000 });
   const q = r.queries;
   const top = q?.scales[q.scales.length - 1];
@@ -146,8 +147,9 @@ export function markdown(r: Results): string {
   if (r.producer) {
     const p = r.producer;
     lines.push(`### Producer: ${n(p.events)} identical JSON events (${load(p.load)})`, '', '| producer | events/s (best) | runs | ratio to kcat |', '|---|---:|---:|---:|');
-    lines.push(`| kcat (librdkafka, C), acks=all, whole process | ${n(p.kcat.best)} | ${range(p.kcat)} | 1.00 |`);
-    lines.push(`| the kit (kafkajs), acks=all, batches of 2,000, 4 in flight | ${n(p.kit.best)} | ${range(p.kit)} | ${x(p.ratio)} |`);
+    lines.push(p.kcat ? `| kcat (librdkafka, C), acks=all, whole process | ${n(p.kcat.best)} | ${range(p.kcat)} | 1.00 |` : `| kcat: skipped (${p.kcatSkipped}) | | | |`);
+    if (p.kitProcess) lines.push(`| the kit (kafkajs), acks=all, batches of 2,000, 4 in flight, whole process (Node and tsx start) | ${n(p.kitProcess.best)} | ${range(p.kitProcess)} | ${p.wholeProcessRatio === undefined ? '-' : x(p.wholeProcessRatio)} |`);
+    lines.push(`| the kit, from its connect to its last acknowledgement | ${n(p.kit.best)} | ${range(p.kit)} | ${p.ratio === undefined ? '-' : x(p.ratio)} |`);
     lines.push('', `The kit's producer used ${p.kitCpuSecondsPerMillion} CPU seconds per million events.`, '');
   }
   if (r.peers) {

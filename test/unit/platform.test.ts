@@ -3,6 +3,7 @@
 // this Debian machine is checked for real, seen as a user without /usr/sbin on PATH.
 import { describe, expect, it } from 'vitest';
 import {
+  findKcat,
   findMariadb,
   MIN_JAVA,
   findJava,
@@ -184,5 +185,16 @@ describe("MariaDB's socket", () => {
     const socket = socketPathFor(deep, '/var/folders/xy/T');
     expect(socket).toMatch(/^\/var\/folders\/xy\/T\/kit-mariadb-[0-9a-f]{12}\.sock$/);
     expect(socketPathFor(deep, '/var/folders/xy/T')).toBe(socket);
+  });
+});
+
+describe("kcat, the bench's peer of the producer", () => {
+  it('is found on PATH as kcat or by its old name kafkacat, and named per OS when missing', () => {
+    expect(findKcat(machine({ path: ['/usr/local/bin', '/usr/bin'], files: ['/usr/bin/kcat'] }))).toBe('/usr/bin/kcat');
+    expect(findKcat(machine({ path: ['/usr/bin'], files: ['/usr/bin/kafkacat'] }))).toBe('/usr/bin/kafkacat');
+    expect(findKcat(machine({ path: ['/usr/bin'], files: [] }))).toBeUndefined();
+    expect(installCommand('kcat', { platform: 'linux', osRelease: DEBIAN, isRoot: false })).toBe('sudo apt-get install kcat');
+    expect(installCommand('kcat', { platform: 'darwin', osRelease: '', isRoot: false })).toBe('brew install kcat');
+    expect(installCommand('kcat', { platform: 'linux', osRelease: ARCH, isRoot: false })).toBe("install kcat (librdkafka's command-line client) with your package manager");
   });
 });
