@@ -193,7 +193,7 @@ export class Campaign {
 
   /** The campaign a snapshot describes, going on from the same donation. */
   static fromSnapshot(snapshot: CampaignSnapshot): Campaign {
-    const campaign = new Campaign({ id: snapshot.id, seed: snapshot.seed, cities: snapshot.cities, startedAt: new Date(snapshot.startedAt), firstSequence: snapshot.sequence + 1 });
+    const campaign = new Campaign({ id: snapshot.id, seed: snapshot.seed, cities: snapshot.cities, startedAt: new Date(snapshot.startedAt) });
     campaign.catchUp(snapshot);
     return campaign;
   }

@@ -11,7 +11,7 @@ import * as errors from '../errors.js';
 import { operationSignal } from '../interrupt.js';
 import type { KafkaConfig } from '../config.js';
 import type { KafkaClient, KafkaClientOptions } from './client.js';
-import { produceCampaign, type ProduceOptions, type ProduceProgress, type ProduceSummary } from './producer.js';
+import { checkProduceOptions, produceCampaign, type ProduceOptions, type ProduceProgress, type ProduceSummary } from './producer.js';
 
 /** What the thread is started with: plain data only. */
 export interface ProducerThreadInput {
@@ -41,6 +41,7 @@ function threadEntry(): URL {
 export async function produceCampaignOffThread(kafka: KafkaClient, options: ProduceOptions): Promise<ProduceSummary> {
   const snapshot = options.campaign.snapshot();
   if (!snapshot || options.clock || options.encode) return produceCampaign(kafka, options);
+  checkProduceOptions(kafka, options);
   const input: ProducerThreadInput = {
     kafka: { settings: kafka.settings, options: kafka.options },
     campaign: snapshot,
@@ -56,9 +57,6 @@ export async function produceCampaignOffThread(kafka: KafkaClient, options: Prod
       reportsProgress: Boolean(options.onProgress),
     },
   };
-  if (input.options.count === undefined && input.options.durationMs === undefined && !options.signal) {
-    throw new errors.KitError('produceCampaign needs a count, a duration or an abort signal: it would never stop otherwise');
-  }
   // The interrupt is registered here, where the kernel's signal arrives; the thread is told to stop.
   const stop = operationSignal(`the producer of campaign ${snapshot.id}`, options.signal);
   const worker = new Worker(threadEntry(), { workerData: input });

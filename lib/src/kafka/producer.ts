@@ -96,19 +96,25 @@ export interface ProduceSummary {
   stoppedBy: 'count' | 'duration' | 'signal' | 'error';
 }
 
+/** The options a run would fail on, refused before anything connects (here or in the producer's thread); the topic to send to. */
+export function checkProduceOptions(kafka: KafkaClient, options: ProduceOptions): string {
+  const topic = assertTopicName(options.topic ?? kafka.topic);
+  if (options.count === undefined && options.durationMs === undefined && !options.signal) {
+    throw new KitError('produceCampaign needs a count, a duration or an abort signal: it would never stop otherwise');
+  }
+  if (options.rate !== undefined && !(options.rate > 0)) throw new KitError(`rate must be a positive number of events per second, got ${options.rate}`);
+  if (options.backdate && options.count === undefined) throw new KitError('backdate spreads a count of donations over a time span: give a count');
+  return topic;
+}
+
 /**
  * Produces a campaign's donations. It stops at the count, the duration, the caller's
  * signal or a notebook interrupt, then waits for every request in flight: the summary
  * counts exactly what the broker acknowledged.
  */
 export async function produceCampaign(kafka: KafkaClient, options: ProduceOptions): Promise<ProduceSummary> {
-  const topic = assertTopicName(options.topic ?? kafka.topic);
-  if (options.count === undefined && options.durationMs === undefined && !options.signal) {
-    throw new KitError('produceCampaign needs a count, a duration or an abort signal: it would never stop otherwise');
-  }
-  if (options.rate !== undefined && !(options.rate > 0)) throw new KitError(`rate must be a positive number of events per second, got ${options.rate}`);
+  const topic = checkProduceOptions(kafka, options);
   const { campaign } = options;
-  if (options.backdate && options.count === undefined) throw new KitError('backdate spreads a count of donations over a time span: give a count');
   const clock = options.clock ?? (() => new Date());
   const encode = options.encode ?? donationJson;
   const stamp = (sent: number) => {
