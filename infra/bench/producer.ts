@@ -59,14 +59,15 @@ export async function benchProducer(bench: Bench): Promise<NonNullable<Results['
   }
   const kcatSpread = kcat.length ? spread(kcat) : undefined;
   const kitSpread = spread(kit);
+  const kitProcessSpread = spread(kitProcess);
   return {
     events: bench.events,
     load: [loadBefore, load()],
     kcat: kcatSpread,
     kcatSkipped,
     kit: kitSpread,
-    kitProcess: spread(kitProcess),
-    wholeProcessRatio: kcatSpread ? round2(Math.max(...kitProcess) / kcatSpread.best) : undefined,
+    kitProcess: kitProcessSpread,
+    wholeProcessRatio: kcatSpread ? round2(kitProcessSpread.best / kcatSpread.best) : undefined,
     kitCpuSecondsPerMillion: round2((Math.min(...kitCpu) / bench.events) * 1e6),
     ratio: kcatSpread ? round2(kitSpread.best / kcatSpread.best) : undefined,
     profile,
