@@ -42,6 +42,7 @@ const RULES: [RegExp, string][] = [
   [/kafkajs\/src\/protocol\/encoder|kafkajs\/src\/protocol\/requests\/produce|kafkajs\/src\/protocol\/message/, 'Kafka protocol (kafkajs decode/encode, CRC)'],
   [/kafkajs/, 'Kafka client (kafkajs: batching, network, bookkeeping)'],
   [/mysql2|named-placeholders|sqlstring|lru-cache|denque|iconv-lite/, 'database driver (mysql2)'],
+  [/pipeline\/donation-tsv\.[jt]s/, 'message bytes to TSV line (parse, checks and line in one pass)'],
   [/pipeline\/transform\.[jt]s#(rowToTsv|escapeTsv)/, 'TSV formatting'],
   [/pipeline\/writer\.[jt]s/, 'TSV formatting'],
   [/pipeline\/transform\.[jt]s/, 'JSON parse and validation'],

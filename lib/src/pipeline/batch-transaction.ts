@@ -9,8 +9,9 @@ import type { ConsumedBatch } from '../kafka/consumer.js';
 import type { BatchRowsHook, BeforeCommit } from './batch-hooks.js';
 import { rowsPerSecond, type BatchSummary, type PipelineSpec } from './pipeline.js';
 import type { PipelineStore, Rejection } from './store.js';
-import { transformMessage, type Row } from './transform.js';
-import { WRITERS, type WriterName } from './writer.js';
+import { writeDonationTsv } from './donation-tsv.js';
+import { rowToTsv, transformMessage, type PipelineFormat, type Row, type Transformed } from './transform.js';
+import { TsvChunker, WRITERS, loadTsv, type WriterName } from './writer.js';
 
 export interface BatchTransactionOptions {
   writer: WriterName;
@@ -42,22 +43,8 @@ export class BatchTransaction {
         connection.release();
         return { batchId: 0, state: 'Skipped', partition: batch.partition, rows: 0, rowsCounted: 'loaded', skippedDuplicates: 0, rejected: 0, batchTimeMs: 0, rowsPerSecond: 0, startedAt: null };
       }
-      const rejections: Rejection[] = [];
-      let bytes = 0;
-      let transformedRows = 0;
-      const format = this.spec.format;
-      /** The batch's rows as the writer reads them; rejected messages are set aside on the way. */
-      function* transformed(): Generator<Row> {
-        for (const message of fresh) {
-          bytes += message.value?.length ?? 0;
-          const result = transformMessage(message.value, format);
-          if (result.ok) {
-            transformedRows += 1;
-            yield result.row;
-          } else rejections.push({ offset: message.offset, kind: result.kind, reason: result.reason, value: message.value });
-        }
-      }
-      const inserted = await this.writeRows(connection, transformed());
+      const tally: Tally = { bytes: 0, rows: 0, rejections: [] };
+      const inserted = await this.write(connection, fresh, tally);
       await this.options.beforeCommit?.(inserted, connection);
       const earliest = fresh[0]!.offset;
       const latest = fresh[fresh.length - 1]!.offset;
@@ -68,13 +55,13 @@ export class BatchTransaction {
         latestOffset: latest,
         messages: fresh.length,
         inserted,
-        skippedDuplicates: transformedRows - inserted,
-        rejected: rejections.length,
-        bytes,
+        skippedDuplicates: tally.rows - inserted,
+        rejected: tally.rejections.length,
+        bytes: tally.bytes,
         startedAt,
         batchTimeMs,
       };
-      const batchId = await this.store.recordBatch(connection, record, rejections);
+      const batchId = await this.store.recordBatch(connection, record, tally.rejections);
       await this.store.advanceCursor(connection, batch.partition, BigInt(latest) + 1n, batch.highWatermark);
       await connection.execute('COMMIT');
       connection.release();
@@ -85,7 +72,7 @@ export class BatchTransaction {
         rows: inserted,
         rowsCounted: 'loaded',
         skippedDuplicates: record.skippedDuplicates,
-        rejected: rejections.length,
+        rejected: tally.rejections.length,
         batchTimeMs,
         rowsPerSecond: rowsPerSecond(inserted, batchTimeMs),
         startedAt,
@@ -94,6 +81,17 @@ export class BatchTransaction {
       await rollback(connection);
       throw error;
     }
+  }
+
+  /** The batch's messages into the table; rejected messages are set aside in the tally on the way. */
+  private write(connection: DatabaseConnection, messages: readonly Message[], tally: Tally): Promise<number> {
+    const { table, format } = this.spec;
+    if (!this.options.rowsHook && this.options.writer === 'load-data' && format === 'donations-json') {
+      // From each message's bytes straight to its line, without a row in between: parsing
+      // to objects and building lines as strings were half of the pipeline's time (npm run bench).
+      return loadTsv(connection, table, format, donationChunks(messages, tally));
+    }
+    return this.writeRows(connection, rowsOf(messages, format, tally));
   }
 
   /** The rows through the rows hook (held as an array), the insert writer (an array), or streamed to LOAD DATA. */
@@ -115,6 +113,63 @@ export class BatchTransaction {
     // copying a whole batch of rows that outlived each young-generation collection.
     return write(rows);
   }
+}
+
+type Message = ConsumedBatch['messages'][number];
+
+/** What a batch's messages gave, counted as the writer reads them. */
+interface Tally {
+  bytes: number;
+  /** Rows handed to the writer (inserted, or skipped as duplicates). */
+  rows: number;
+  rejections: Rejection[];
+}
+
+function reject(message: Message, result: Extract<Transformed, { ok: false }>, tally: Tally): void {
+  tally.rejections.push({ offset: message.offset, kind: result.kind, reason: result.reason, value: message.value });
+}
+
+function* rowsOf(messages: readonly Message[], format: PipelineFormat, tally: Tally): Generator<Row> {
+  for (const message of messages) {
+    tally.bytes += message.value?.length ?? 0;
+    const result = transformMessage(message.value, format);
+    if (result.ok) {
+      tally.rows += 1;
+      yield result.row;
+    } else reject(message, result, tally);
+  }
+}
+
+/**
+ * The donations' TSV lines in chunks: the producer's plain shape through writeDonationTsv,
+ * anything else (or anything it declines) through transformMessage, which names a refusal.
+ */
+function* donationChunks(messages: readonly Message[], tally: Tally): Generator<Buffer> {
+  const chunker = new TsvChunker();
+  for (const message of messages) {
+    const value = message.value;
+    if (value !== null && value.length > 0) {
+      tally.bytes += value.length;
+      const full = chunker.reserve(value.length + 1);
+      if (full) yield full;
+      const end = writeDonationTsv(value, chunker.buffer, chunker.used);
+      if (end >= 0) {
+        chunker.used = end;
+        tally.rows += 1;
+        continue;
+      }
+    }
+    const result = transformMessage(value, 'donations-json');
+    if (!result.ok) {
+      reject(message, result, tally);
+      continue;
+    }
+    tally.rows += 1;
+    const full = chunker.writeLine(rowToTsv(result.row));
+    if (full) yield full;
+  }
+  const rest = chunker.rest();
+  if (rest) yield rest;
 }
 
 async function rollback(connection: DatabaseConnection): Promise<void> {

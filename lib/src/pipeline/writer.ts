@@ -18,13 +18,16 @@ function columns(format: PipelineFormat): string {
 }
 
 /** LOAD DATA LOCAL INFILE from a stream of tab-separated lines: the fastest path MariaDB offers. */
-export const loadDataWriter: BatchWriter = async (connection, table, format, rows) => {
+export const loadDataWriter: BatchWriter = (connection, table, format, rows) => loadTsv(connection, table, format, tsvChunks(rows));
+
+/** LOAD DATA of chunks of ready TSV lines; returns the rows inserted. */
+export async function loadTsv(connection: DatabaseConnection, table: string, format: PipelineFormat, chunks: Iterable<Buffer>): Promise<number> {
   const result = await connection.loadData(
     `LOAD DATA LOCAL INFILE 'kit-batch' IGNORE INTO TABLE ${quoteIdentifier(table, 'table')} CHARACTER SET utf8mb4 (${columns(format)})`,
-    () => Readable.from(tsvChunks(rows)),
+    () => Readable.from(chunks),
   );
   return result.affectedRows;
-};
+}
 
 /** Multi-row INSERT IGNORE, 2,000 rows per statement. */
 export const insertWriter: BatchWriter = async (connection, table, format, iterable) => {
@@ -39,28 +42,48 @@ export const insertWriter: BatchWriter = async (connection, table, format, itera
 
 export const WRITERS: Record<WriterName, BatchWriter> = { 'load-data': loadDataWriter, insert: insertWriter };
 
-/** What tsvChunks fills before handing a chunk to LOAD DATA's stream. */
+/** What a chunk holds before it is handed to LOAD DATA's stream. */
 const TSV_CHUNK_BYTES = 1 << 20;
 
 /**
- * Rows as LOAD DATA's default text format, in chunks of about 1 MB, each line written
- * straight into the chunk's buffer (an array of lines joined, then encoded, cost a third
- * more of the transform and TSV's time, npm run bench).
+ * Lines written straight into a buffer of about 1 MB, handed on when full (an array of
+ * lines joined, then encoded, cost a third more of the transform and TSV's time, npm run bench).
  */
-export function* tsvChunks(rows: Iterable<Row>): Generator<Buffer> {
-  let chunk = Buffer.allocUnsafe(TSV_CHUNK_BYTES);
-  let used = 0;
-  for (const row of rows) {
-    const line = rowToTsv(row);
-    // A UTF-16 unit takes at most 3 bytes in UTF-8, and the newline 1.
-    const room = line.length * 3 + 1;
-    if (used + room > chunk.length) {
-      if (used > 0) yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafe(Math.max(TSV_CHUNK_BYTES, room));
-      used = 0;
-    }
-    used += chunk.write(line, used, 'utf8');
-    chunk[used++] = 0x0a;
+export class TsvChunker {
+  buffer = Buffer.allocUnsafe(TSV_CHUNK_BYTES);
+  used = 0;
+
+  /** Makes `bytes` free at `used`; returns the chunk filled so far when a new one had to start. */
+  reserve(bytes: number): Buffer | undefined {
+    if (this.used + bytes <= this.buffer.length) return undefined;
+    const full = this.used > 0 ? this.buffer.subarray(0, this.used) : undefined;
+    this.buffer = Buffer.allocUnsafe(Math.max(TSV_CHUNK_BYTES, bytes));
+    this.used = 0;
+    return full;
   }
-  if (used > 0) yield chunk.subarray(0, used);
+
+  /** Writes a line and its newline; returns the chunk filled before it, if any. */
+  writeLine(line: string): Buffer | undefined {
+    // A UTF-16 unit takes at most 3 bytes in UTF-8, and the newline 1.
+    const full = this.reserve(line.length * 3 + 1);
+    this.used += this.buffer.write(line, this.used, 'utf8');
+    this.buffer[this.used++] = 0x0a;
+    return full;
+  }
+
+  /** The last chunk, if it holds anything. */
+  rest(): Buffer | undefined {
+    return this.used > 0 ? this.buffer.subarray(0, this.used) : undefined;
+  }
+}
+
+/** Rows as LOAD DATA's default text format, in chunks of about 1 MB. */
+export function* tsvChunks(rows: Iterable<Row>): Generator<Buffer> {
+  const chunker = new TsvChunker();
+  for (const row of rows) {
+    const full = chunker.writeLine(rowToTsv(row));
+    if (full) yield full;
+  }
+  const rest = chunker.rest();
+  if (rest) yield rest;
 }
