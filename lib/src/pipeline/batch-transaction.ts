@@ -10,7 +10,7 @@ import type { BatchRowsHook, BeforeCommit } from './batch-hooks.js';
 import { rowsPerSecond, type BatchSummary, type PipelineSpec } from './pipeline.js';
 import type { PipelineStore, Rejection } from './store.js';
 import { writeDonationTsv } from './donation-tsv.js';
-import { rowToTsv, transformMessage, type PipelineFormat, type Row, type Transformed } from './transform.js';
+import { rowToTsv, transformMessage, type PipelineFormat, type Row } from './transform.js';
 import { TsvChunker, WRITERS, loadTsv, type WriterName } from './writer.js';
 
 export interface BatchTransactionOptions {
@@ -125,18 +125,22 @@ interface Tally {
   rejections: Rejection[];
 }
 
-function reject(message: Message, result: Extract<Transformed, { ok: false }>, tally: Tally): void {
-  tally.rejections.push({ offset: message.offset, kind: result.kind, reason: result.reason, value: message.value });
+/** The message's row, counted; or undefined, its rejection recorded. */
+function rowOf(message: Message, format: PipelineFormat, tally: Tally): Row | undefined {
+  const result = transformMessage(message.value, format);
+  if (!result.ok) {
+    tally.rejections.push({ offset: message.offset, kind: result.kind, reason: result.reason, value: message.value });
+    return undefined;
+  }
+  tally.rows += 1;
+  return result.row;
 }
 
 function* rowsOf(messages: readonly Message[], format: PipelineFormat, tally: Tally): Generator<Row> {
   for (const message of messages) {
     tally.bytes += message.value?.length ?? 0;
-    const result = transformMessage(message.value, format);
-    if (result.ok) {
-      tally.rows += 1;
-      yield result.row;
-    } else reject(message, result, tally);
+    const row = rowOf(message, format, tally);
+    if (row) yield row;
   }
 }
 
@@ -159,13 +163,9 @@ function* donationChunks(messages: readonly Message[], tally: Tally): Generator<
         continue;
       }
     }
-    const result = transformMessage(value, 'donations-json');
-    if (!result.ok) {
-      reject(message, result, tally);
-      continue;
-    }
-    tally.rows += 1;
-    const full = chunker.writeLine(rowToTsv(result.row));
+    const row = rowOf(message, 'donations-json', tally);
+    if (!row) continue;
+    const full = chunker.writeLine(rowToTsv(row));
     if (full) yield full;
   }
   const rest = chunker.rest();

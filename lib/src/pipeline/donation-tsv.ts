@@ -144,8 +144,11 @@ export function writeDonationTsv(value: Buffer, out: Buffer, at: number): number
     active = flag - ZERO;
     read += 1;
   } else {
-    read = expectFrom(value, read, TRUE_TEXT, 1, FALSE_TEXT, 0, NULL_TEXT, 0);
-    if (read >= 0) active = matchedFlag;
+    // At most one of the three words matches: the position after it, or -1 for none.
+    const afterTrue = expect(value, read, TRUE_TEXT);
+    const afterFalseOrNull = Math.max(expect(value, read, FALSE_TEXT), expect(value, read, NULL_TEXT));
+    active = afterTrue >= 0 ? 1 : afterFalseOrNull >= 0 ? 0 : -1;
+    read = Math.max(afterTrue, afterFalseOrNull);
   }
   if (active < 0 || read !== end - 1 || value[read] !== CLOSE) return -1;
   out[at++] = ZERO + active;
@@ -165,18 +168,6 @@ function expect(value: Buffer, read: number, text: Buffer): number {
   if (read < 0 || read + text.length > value.length) return -1;
   for (let i = 0; i < text.length; i++) if (value[read + i] !== text[i]) return -1;
   return read + text.length;
-}
-
-let matchedFlag = 0;
-/** One of three words at `read`: the position after it (its flag in matchedFlag), else -1. */
-function expectFrom(value: Buffer, read: number, a: Buffer, aFlag: number, b: Buffer, bFlag: number, c: Buffer, cFlag: number): number {
-  let after = expect(value, read, a);
-  if (after >= 0) return (matchedFlag = aFlag), after;
-  after = expect(value, read, b);
-  if (after >= 0) return (matchedFlag = bFlag), after;
-  after = expect(value, read, c);
-  if (after >= 0) return (matchedFlag = cFlag), after;
-  return -1;
 }
 
 /**
