@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 import { SetupError } from '@donations/lib';
 import { aptGetInstall, canInstallPackages } from './local-services.js';
 import { sha256 } from './kafka-jars.js';
@@ -20,6 +21,7 @@ export const JUPYTER_VENV = join(JUPYTER_DIR, 'venv');
 export const JUPYTER_REQUIREMENTS = join(ROOT, 'infra', 'jupyter', 'requirements.txt');
 export const NOTEBOOKS_DIR = join(ROOT, 'notebooks');
 const TSLAB = join(ROOT, 'node_modules', '.bin', 'tslab');
+const EXECUTE_SCRIPT = join(ROOT, 'infra', 'jupyter', 'execute.py');
 const VENV_STAMP = join(JUPYTER_VENV, '.requirements-sha256');
 
 export interface JupyterInstall {
@@ -221,41 +223,58 @@ export function findErrorCells(file: string): string[] {
   return errors;
 }
 
-/** Executes notebooks in order; stops at the first failure (later lessons build on earlier ones). */
+/** Executes notebooks in order, in one Python process (infra/jupyter/execute.py); stops at the first failure (later lessons build on earlier ones). */
 export async function runNotebooks(options: {
   notebooks: string[];
   outDir: string;
+  /** Where the notebooks are (default notebooks/). */
+  dir?: string;
   env?: NodeJS.ProcessEnv;
+  /** For each cell (default an hour). */
   timeoutSeconds?: number;
   onResult?: (run: NotebookRun) => void;
 }): Promise<NotebookRun[]> {
-  const { jupyter, env } = await ensureJupyter();
+  const { python, env } = await ensureJupyter();
   ensureDir(options.outDir);
   const runs: NotebookRun[] = [];
+  if (!options.notebooks.length) return runs;
+  const driver = spawn(python, [EXECUTE_SCRIPT, options.outDir, String(options.timeoutSeconds ?? 3600), ...options.notebooks.map((n) => join(options.dir ?? NOTEBOOKS_DIR, n))], {
+    env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  driver.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number>((resolve) => driver.on('close', (code) => resolve(code ?? 1)));
+  const lines = createInterface({ input: driver.stdout });
+  let started = performance.now();
   let failed = false;
-  for (const notebook of options.notebooks) {
-    if (failed) {
-      runs.push({ notebook, status: 'not run', seconds: 0 });
+  for await (const line of lines) {
+    if (!line.startsWith('{"notebook"')) {
+      stderr += `${line}\n`;
       continue;
     }
-    const started = performance.now();
-    // --allow-errors keeps the executed copy, whose error outputs say what failed (nbconvert's own message is often empty for tslab).
-    // After a cell's reply nbclient waits only 4 s for its outputs, then moves on without them: a cell
-    // whose last outputs come later on a busy machine lost them (lesson 09, once). Wait 120 s, and fail
-    // loudly past that rather than drop them.
-    const { code, stderr } = await run(jupyter, ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', join(NOTEBOOKS_DIR, notebook), '--output-dir', options.outDir, `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 3600}`, '--ExecutePreprocessor.iopub_timeout=120', '--ExecutePreprocessor.raise_on_iopub_timeout=True'], { ...env, ...options.env });
+    const reported = JSON.parse(line) as { notebook: string; error: string | null };
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    const output = join(options.outDir, notebook);
+    const output = join(options.outDir, reported.notebook);
     if (existsSync(output)) numberExecutedCells(output);
     const cellErrors = existsSync(output) ? [...findErrorCells(output), ...findContentProblems(output)] : [];
-    const result: NotebookRun = { notebook, status: code === 0 && cellErrors.length === 0 ? 'passed' : 'failed', seconds, output };
+    const result: NotebookRun = { notebook: reported.notebook, status: reported.error === null && cellErrors.length === 0 ? 'passed' : 'failed', seconds, output };
     if (result.status === 'failed') {
-      result.error = cellErrors.length ? cellErrors.join('\n') : summariseFailure(stderr);
+      result.error = cellErrors.length ? cellErrors.join('\n') : summariseFailure(reported.error ?? stderr);
       failed = true;
     }
     runs.push(result);
     options.onResult?.(result);
+    driver.stdin.write(failed ? 'stop\n' : 'next\n');
+    started = performance.now();
   }
+  const code = await exited;
+  // The driver itself failed (a notebook it could not read, a Python error): the notebook it was on failed.
+  if (code !== 0 && !failed && runs.length < options.notebooks.length) {
+    const result: NotebookRun = { notebook: options.notebooks[runs.length]!, status: 'failed', seconds: Math.round((performance.now() - started) / 100) / 10, error: summariseFailure(stderr) };
+    runs.push(result);
+    options.onResult?.(result);
+  }
+  for (const notebook of options.notebooks.slice(runs.length)) runs.push({ notebook, status: 'not run', seconds: 0 });
   return runs;
 }
 
@@ -281,13 +300,4 @@ function summariseFailure(stderr: string): string {
   const start = stderr.indexOf('An error occurred while executing the following cell');
   const text = start >= 0 ? stderr.slice(start) : stderr;
   return text.split('\n').filter((line) => !/^\s*(File "|raise |await |return |\^)/.test(line)).slice(0, 40).join('\n').trim();
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
-  });
 }
