@@ -43,6 +43,8 @@ export class Database {
   readonly address: string;
   private readonly options: DatabaseOptions;
   private pool: Pool | undefined;
+  /** Handles made by withDatabase: closed with this one, so that closing a lesson's handle releases its pipelines' pools too. */
+  private readonly derived = new Set<Database>();
 
   constructor(settings: DatabaseConfig, options: DatabaseOptions = {}) {
     this.settings = settings;
@@ -54,7 +56,9 @@ export class Database {
 
   /** The same server and settings, on another database (tests' scratch databases, the bench's). */
   withDatabase(name: string, options: Omit<DatabaseOptions, 'database'> = {}): Database {
-    return new Database({ ...this.settings, database: name }, { ...this.options, ...options, database: name });
+    const derived = new Database({ ...this.settings, database: name }, { ...this.options, ...options, database: name });
+    this.derived.add(derived);
+    return derived;
   }
 
   /** Runs a query and returns its rows; server errors become KitErrors with a hint. */
@@ -98,11 +102,11 @@ export class Database {
     }
   }
 
-  /** Closes the pool; the next query opens a new one. */
+  /** Closes the pool, and those of the handles withDatabase made from this one; the next query opens a new one. */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.end().catch(() => undefined);
+    await Promise.all([pool?.end().catch(() => undefined), ...[...this.derived].map((d) => d.close())]);
   }
 
   private openPool(): Pool {
