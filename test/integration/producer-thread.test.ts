@@ -1,9 +1,14 @@
 // The producer in a thread of its own (lesson 05, the live parts, the bench's end to end), on the
 // real broker: the same donations, summary and progress as on the main thread, a stop that
 // counts exactly what was acknowledged, the campaign going on where the thread left it, and
-// the kit's own error for an unreachable broker.
+// the kit's own error for an unreachable broker; the thread kept between campaigns, which
+// neither mixes them up nor keeps a finished script alive.
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Campaign, KafkaUnavailableError, consume, createKafka, produceCampaign, produceCampaignOffThread, topicOffsets, type KafkaClient } from '@donations/lib';
+import { ROOT } from '../../infra/services.js';
 import { scratch, type Scratch } from './helpers.js';
 
 let s: Scratch;
@@ -62,5 +67,39 @@ describe('the producer in a thread of its own', () => {
     const error = await produceCampaignOffThread(nowhere, { topic: 'kit-nowhere', campaign: new Campaign({ id: 43, seed: 43 }), count: 10 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KafkaUnavailableError);
     expect((error as Error).message).toMatch(/^Cannot reach Kafka at 127\.0\.0\.1:1: start it with `npm run up`, or fix KAFKA_BROKERS\./);
+  });
+
+  it('serves campaigns one after another and at once, each with exactly its donations, after a stopped one', async () => {
+    const topic = await s.topic();
+    const stop = new AbortController();
+    const stopped = await produceCampaignOffThread(s.kafka, { topic, campaign: new Campaign({ id: 44, seed: 44 }), rate: 5_000, durationMs: 60_000, signal: stop.signal, progressEveryMs: 50, onProgress: (p) => p.acknowledged > 500 && stop.abort() });
+    expect(stopped.stoppedBy).toBe('signal');
+    const next = await produceCampaignOffThread(s.kafka, { topic, campaign: new Campaign({ id: 45, seed: 45 }), count: 3_000, backdate });
+    const atOnce = await Promise.all([46, 47].map((id) => produceCampaignOffThread(s.kafka, { topic, campaign: new Campaign({ id, seed: id }), count: 2_000, backdate })));
+    for (const summary of [next, ...atOnce]) expect(summary).toMatchObject({ failed: 0, stoppedBy: 'count', acknowledged: summary.sent });
+    const byCampaign = new Map<number, number>();
+    for (const line of await messagesOf(s.kafka, topic)) {
+      const id = (JSON.parse(line.slice(line.indexOf(' ') + 1)) as { campaign_id: number }).campaign_id;
+      byCampaign.set(id, (byCampaign.get(id) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(byCampaign)).toEqual({ 44: stopped.acknowledged, 45: 3_000, 46: 2_000, 47: 2_000 });
+  });
+
+  it('lets a script that produced end by itself: the idle thread holds nothing open', async () => {
+    // A file inside the clone, so that it resolves @donations/lib as a learner's script would.
+    const script = join(ROOT, '.kit', `producer-exit-${process.pid}.mjs`);
+    writeFileSync(script, `
+      import { Campaign, createKafka, loadConfig, produceCampaignOffThread } from '@donations/lib';
+      const summary = await produceCampaignOffThread(createKafka(loadConfig().kafka), { topic: process.env.TOPIC, campaign: new Campaign({ id: 48, seed: 48 }), count: 1000 });
+      console.log(summary.acknowledged);`);
+    try {
+      const run = spawnSync(process.execPath, [script], { env: { ...process.env, TOPIC: await s.topic() }, encoding: 'utf8', timeout: 30_000 });
+      expect(run.error, 'the script was still running after 30 s').toBeUndefined();
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim()).toBe('1000');
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(script, { force: true });
+    }
   });
 });

@@ -1,8 +1,8 @@
-/** The producer thread's entry (producer-thread.ts starts it). */
-import { parentPort, workerData } from 'node:worker_threads';
+/** The producer thread's entry (producer-thread.ts starts it and keeps it between campaigns). */
+import { parentPort } from 'node:worker_threads';
 import { KafkaClient } from './client.js';
-import { runProducerThread, type ProducerThreadInput } from './producer-thread.js';
+import { serveProducerThread } from './producer-thread.js';
 
-const input = workerData as ProducerThreadInput;
-await runProducerThread(input, parentPort!, new KafkaClient(input.kafka.settings, input.kafka.options));
-// The port keeps the thread alive; the main side ends it once the summary is in.
+// One client for the thread's life: the same settings come with every campaign (producer-thread.ts keys threads by them).
+let kafka: KafkaClient | undefined;
+serveProducerThread(parentPort!, (input) => (kafka ??= new KafkaClient(input.kafka.settings, input.kafka.options)));
