@@ -46,8 +46,34 @@ export function notebookScreen(tslab: NotebookDisplay): Screen {
     },
     live: () => {
       const display = tslab.newDisplay();
-      return { text: (s) => display.text(s), html: (s) => display.html(s) };
+      const text = throttled((s: string) => display.text(s));
+      return { text, html: (s) => display.html(s) };
     },
+  };
+}
+
+/**
+ * Progress text at most every 250 ms, the latest one kept, an empty text (done) at once:
+ * progress comes ten times a second from each step that polls, and each update is a
+ * message the notebook's front end processes.
+ */
+export function throttled(show: (s: string) => void, everyMs = 250): (s: string) => void {
+  let shownAt = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
+  let latest = '';
+  const flush = () => {
+    timer = undefined;
+    shownAt = performance.now();
+    show(latest);
+  };
+  return (s) => {
+    latest = s;
+    if (s === '' || performance.now() - shownAt >= everyMs) {
+      clearTimeout(timer);
+      flush();
+    } else {
+      timer ??= setTimeout(flush, everyMs - (performance.now() - shownAt));
+    }
   };
 }
 
