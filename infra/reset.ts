@@ -2,13 +2,13 @@
  * `npm run reset`: empties the kit's topics and databases between two groups, without
  * reinstalling anything. The services keep running.
  */
-import { createKafka, deleteTopics, dropDatabase, ensureDatabase, listDatabases, listTopics } from '@donations/lib';
+import { createKafka, deleteTopics, dropDatabase, ensureDatabase, lessonTestTopic, listDatabases, listTopics } from '@donations/lib';
 import { loadKitConfig, runScript } from './services.js';
 import { isMainModule } from './cli.js';
 
-/** Topics the kit creates: the lessons' and the tests' (kit-*). */
+/** Topics the kit creates: the lessons' (the smoke tests' beside the donations topic too) and the tests' (kit-*). */
 export function isKitTopic(topic: string, donationsTopic: string): boolean {
-  return topic === donationsTopic || topic === 'test' || topic === 'messages' || topic.startsWith('kit-');
+  return topic === donationsTopic || topic === lessonTestTopic(donationsTopic) || topic === 'test' || topic === 'messages' || topic.startsWith('kit-');
 }
 
 export async function reset(): Promise<void> {

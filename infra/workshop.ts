@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { checkDatabase, loadConfig, readEnvironment, type KitConfig, type RefreshReport } from '@donations/lib';
+import { DONATIONS_TABLE, checkDatabase, loadConfig, openDatabase, readEnvironment, type KitConfig, type RefreshReport } from '@donations/lib';
 import { countFlag, flags, isMainModule } from './cli.js';
 import { listNotebooks, runNotebooks, type NotebookRun } from './jupyter.js';
 import { ROOT, runScript } from './services.js';
@@ -113,6 +113,19 @@ export function formatSummary(runs: NotebookRun[], figures: Figures): string {
   return lines.join('\n');
 }
 
+/** Donations an earlier run left in the lessons' table: the lessons go on from them, and lesson 05's curve starts there. */
+async function rowsLeftBefore(config: KitConfig): Promise<number> {
+  const db = openDatabase(config.database);
+  try {
+    const [table] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [config.database.database, DONATIONS_TABLE]);
+    if (!Number(table?.n)) return 0;
+    const [rows] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${DONATIONS_TABLE}`);
+    return Number(rows?.n ?? 0);
+  } finally {
+    await db.close();
+  }
+}
+
 export async function workshop(options: { rows?: number; only?: string[]; outDir: string; env?: NodeJS.ProcessEnv; quiet?: boolean }): Promise<NotebookRun[]> {
   await up({ quiet: true });
   const figuresDir = join(options.outDir, 'figures');
@@ -124,6 +137,11 @@ export async function workshop(options: { rows?: number; only?: string[]; outDir
   const started = new Date();
   const server = await checkDatabase(config.database);
   if (!options.quiet) console.log(`running ${notebooks.length} notebooks on ${config.database.target}, ${config.workshop.rows.toLocaleString('en-US')} rows; executed copies go to ${options.outDir}`);
+  const left = options.only?.length || options.quiet ? 0 : await rowsLeftBefore(config);
+  if (left > 0) {
+    console.log(`note: ${DONATIONS_TABLE} already holds ${left.toLocaleString('en-US')} rows from an earlier run: the lessons go on from them (lesson 05 grows the table from there). ` +
+      'For the workshop as a group first sees it, run `npm run reset` first.');
+  }
   const runs = await runNotebooks({
     notebooks,
     outDir: options.outDir,
