@@ -246,6 +246,7 @@ export async function runNotebooks(options: {
   const exited = new Promise<number>((resolve) => driver.on('close', (code) => resolve(code ?? 1)));
   const lines = createInterface({ input: driver.stdout });
   let started = performance.now();
+  const secondsSinceStarted = () => Math.round((performance.now() - started) / 100) / 10;
   let failed = false;
   for await (const line of lines) {
     if (!line.startsWith('{"notebook"')) {
@@ -253,7 +254,7 @@ export async function runNotebooks(options: {
       continue;
     }
     const reported = JSON.parse(line) as { notebook: string; error: string | null };
-    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    const seconds = secondsSinceStarted();
     const output = join(options.outDir, reported.notebook);
     if (existsSync(output)) numberExecutedCells(output);
     const cellErrors = existsSync(output) ? [...findErrorCells(output), ...findContentProblems(output)] : [];
@@ -270,7 +271,7 @@ export async function runNotebooks(options: {
   const code = await exited;
   // The driver itself failed (a notebook it could not read, a Python error): the notebook it was on failed.
   if (code !== 0 && !failed && runs.length < options.notebooks.length) {
-    const result: NotebookRun = { notebook: options.notebooks[runs.length]!, status: 'failed', seconds: Math.round((performance.now() - started) / 100) / 10, error: summariseFailure(stderr) };
+    const result: NotebookRun = { notebook: options.notebooks[runs.length]!, status: 'failed', seconds: secondsSinceStarted(), error: summariseFailure(stderr) };
     runs.push(result);
     options.onResult?.(result);
   }

@@ -115,14 +115,16 @@ export function formatSummary(runs: NotebookRun[], figures: Figures): string {
 
 /** Donations an earlier run left in the lessons' table: the lessons go on from them, and lesson 05's curve starts there. */
 async function rowsLeftBefore(config: KitConfig): Promise<number> {
-  const db = openDatabase(config.database);
+  // No database selected: the configured one may not exist yet.
+  const server = openDatabase(config.database, { database: null });
+  const database = config.database.database;
   try {
-    const [table] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [config.database.database, DONATIONS_TABLE]);
+    const [table] = await server.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [database, DONATIONS_TABLE]);
     if (!Number(table?.n)) return 0;
-    const [rows] = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${DONATIONS_TABLE}`);
+    const [rows] = await server.query<{ n: number }>(`SELECT COUNT(*) AS n FROM \`${database}\`.${DONATIONS_TABLE}`);
     return Number(rows?.n ?? 0);
   } finally {
-    await db.close();
+    await server.close();
   }
 }
 

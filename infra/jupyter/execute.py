@@ -7,14 +7,14 @@ next notebook's kernel starting (2 s, most of a core) while this one runs.
     python execute.py OUTPUT_DIR CELL_TIMEOUT_SECONDS NOTEBOOK...
 
 After each notebook it writes the executed copy to OUTPUT_DIR (also when execution stopped
-early: its outputs say how far it got), prints one JSON line on stdout
-({"notebook", "seconds", "error"}), and reads one line on stdin: "next" runs the next
-notebook, anything else stops (the caller checks the copy: later lessons build on earlier ones).
+early: its outputs say how far it got), prints one JSON line on stdout ({"notebook",
+"error"}: the caller times each notebook itself), and reads one line on stdin: "next" runs
+the next notebook, anything else stops (the caller checks the copy: later lessons build on
+earlier ones).
 """
 import json
 import os
 import sys
-import time
 
 # jsonschema compiles an IRI grammar at import when rfc3987-syntax is installed (JupyterLab
 # pulls it in): 1.2 s, for a format no notebook uses. Marked absent, jsonschema skips it.
@@ -48,15 +48,13 @@ def prepare(path: str, cell_timeout: int) -> NotebookClient:
 
 
 def execute(client: NotebookClient, path: str, output_dir: str) -> dict:
-    started = time.monotonic()
     error = None
     try:
         client.execute()
     except Exception as failure:  # the copy is written anyway, and the error reported
         error = f"{type(failure).__name__}: {failure}"
-    seconds = time.monotonic() - started
     nbformat.write(client.nb, os.path.join(output_dir, os.path.basename(path)))
-    return {"notebook": os.path.basename(path), "seconds": round(seconds, 1), "error": error}
+    return {"notebook": os.path.basename(path), "error": error}
 
 
 def main() -> None:
